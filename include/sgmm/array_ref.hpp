@@ -17,8 +17,14 @@ class ArrayRef {
   constexpr ArrayRef() = default;
   constexpr ArrayRef(const T* data, size_t size) : data_(data), size_(size) {}
   // The list must outlive the ArrayRef: true for a call argument like f({2, 3}).
-  constexpr ArrayRef(std::initializer_list<T> list)
-      : data_(list.begin()), size_(list.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  constexpr ArrayRef(std::initializer_list<T> list) : data_(list.begin()), size_(list.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   ArrayRef(const std::vector<T>& vec) : data_(vec.data()), size_(vec.size()) {}
 
   constexpr const T* data() const { return data_; }
