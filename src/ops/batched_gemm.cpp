@@ -1,0 +1,122 @@
+#include "ops/batched_gemm.hpp"
+
+#include "tensor/dtype_dispatch.hpp"
+#include "tensor/strided_loop.hpp"
+#include "tensor/tensor_impl.hpp"
+
+namespace sgmm::ops {
+
+cpu::GemmDType gemm_dtype(ScalarType dtype) {
+  switch (dtype) {
+    case kFloat32: return cpu::GemmDType::f32;
+    case kFloat64: return cpu::GemmDType::f64;
+    case kBFloat16: return cpu::GemmDType::bf16;
+    case kFloat16: return cpu::GemmDType::f16;
+    default: break;
+  }
+  throw DTypeError(detail::str_cat("matrix product: no GEMM for dtype ", dtype_name(dtype)));
+}
+
+cpu::MatrixOperand matrix_operand(const Tensor& t) {
+  return {t.data_ptr(), t.stride(0), t.stride(1), t.stride(2)};
+}
+
+cpu::MatrixOperand transposed_operand(const Tensor& t) {
+  return {t.data_ptr(), t.stride(0), t.stride(2), t.stride(1)};
+}
+
+cpu::OutputOperand output_operand(const Tensor& t) {
+  return {t.data_ptr(), t.stride(0), t.stride(1), t.stride(2)};
+}
+
+void check_batched_operands(const char* op, const char* weight_name, const Tensor& input,
+                            const Tensor& weight) {
+  SGMM_CHECK(input.defined(), op, ": input is an undefined tensor");
+  SGMM_CHECK(weight.defined(), op, ": ", weight_name, " is an undefined tensor");
+  SGMM_CHECK_DEVICE(input.device().is_cpu() && weight.device().is_cpu(), op,
+                    ": expected CPU tensors, got input on ", input.device().str(), " and ",
+                    weight_name, " on ", weight.device().str());
+  SGMM_CHECK_SHAPE(input.dim() == 3, op, ": expected a 3-D input [batch, m, k], got ",
+                   input.dim(), "-D ", shape_str(input.sizes()));
+  SGMM_CHECK_SHAPE(weight.dim() == 3, op, ": expected a 3-D ", weight_name,
+                   " [batch, k, n], got ", weight.dim(), "-D ", shape_str(weight.sizes()));
+  ScalarType dtype = input.scalar_type();
+  SGMM_CHECK_DTYPE(is_floating_point(dtype), op,
+                   ": expected a floating-point input (float32, float64, bfloat16 or float16), "
+                   "got ", dtype_name(dtype), "; convert it with .to(sgmm::kFloat32)");
+  SGMM_CHECK_DTYPE(weight.scalar_type() == dtype, op, ": input and ", weight_name,
+                   " must have the same dtype, got ", dtype_name(dtype), " and ",
+                   dtype_name(weight.scalar_type()), "; convert ", weight_name, " with .to(",
+                   dtype_constant_name(dtype), ") (no implicit promotion)");
+  SGMM_CHECK_SHAPE(input.size(0) == weight.size(0), op, ": batch sizes differ: input is ",
+                   shape_str(input.sizes()), " (batch = ", input.size(0), ") but ", weight_name,
+                   " is ", shape_str(weight.sizes()), " (batch = ", weight.size(0),
+                   "); input.size(0) must equal ", weight_name, ".size(0)");
+  if (input.size(2) != weight.size(1)) {
+    // When the weight's last dim matches k the caller most likely passed K
+    // where K^T was meant (the attention pattern): say how to fix it.
+    bool transposed_fits = weight.size(2) == input.size(2);
+    throw ShapeError(detail::str_cat(
+        op, ": inner dimensions differ: input is ", shape_str(input.sizes()),
+        " (k = ", input.size(2), ") but ", weight_name, " is ", shape_str(weight.sizes()),
+        " (k = ", weight.size(1), "); ", weight_name, " must be [batch, k, n]",
+        transposed_fits ? " -- for Q @ K^T pass K.transpose(1, 2)" : ""));
+  }
+}
+
+namespace {
+
+Tensor product(cpu::MatrixOperand a, cpu::MatrixOperand b, int64_t batch, int64_t m, int64_t n,
+               int64_t k, ScalarType dtype, Device device, double scale) {
+  Tensor out = make_empty({batch, m, n}, dtype, device, "matrix product");
+  cpu::GemmBatch job;
+  job.dtype = gemm_dtype(dtype);
+  job.batch = batch;
+  job.m = m;
+  job.n = n;
+  job.k = k;
+  job.a = a;
+  job.b = b;
+  job.c = output_operand(out);
+  job.epilogue.scale = scale;
+  cpu::gemm(job);
+  return out;
+}
+
+}  // namespace
+
+Tensor batched_product(const Tensor& a, const Tensor& b, double scale) {
+  return product(matrix_operand(a), matrix_operand(b), a.size(0), a.size(1), b.size(2),
+                 a.size(2), a.scalar_type(), a.device(), scale);
+}
+
+Tensor batched_product_grad_a(const Tensor& grad_out, const Tensor& b, double scale) {
+  // [batch, m, n] @ [batch, n, k]
+  return product(matrix_operand(grad_out), transposed_operand(b), grad_out.size(0),
+                 grad_out.size(1), b.size(1), b.size(2), b.scalar_type(), b.device(), scale);
+}
+
+Tensor batched_product_grad_b(const Tensor& a, const Tensor& grad_out, double scale) {
+  // [batch, k, m] @ [batch, m, n]
+  return product(transposed_operand(a), matrix_operand(grad_out), a.size(0), a.size(2),
+                 grad_out.size(2), a.size(1), a.scalar_type(), a.device(), scale);
+}
+
+double sum_of_products(const Tensor& x, const Tensor& y) {
+  double total = 0;
+  visit_floating_dtype(x.scalar_type(), "sum_of_products", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* px = static_cast<const T*>(x.data_ptr());
+    const T* py = static_cast<const T*>(y.data_ptr());
+    for_each_strided_row<2>(x.sizes(), {x.strides(), y.strides()},
+                            [&](const std::array<int64_t, 2>& offset, int64_t count,
+                                const std::array<int64_t, 2>& stride) {
+                              for (int64_t j = 0; j < count; ++j)
+                                total += convert_element<double>(px[offset[0] + j * stride[0]]) *
+                                         convert_element<double>(py[offset[1] + j * stride[1]]);
+                            });
+  });
+  return total;
+}
+
+}  // namespace sgmm::ops

@@ -1,0 +1,43 @@
+// bmm: [b, m, k] @ [b, k, n] -> [b, m, n], and its backward.
+
+#include "autograd/node.hpp"
+#include "ops/batched_gemm.hpp"
+#include "sgmm/ops.hpp"
+
+namespace sgmm {
+namespace {
+
+class BmmBackward final : public autograd::Node {
+ public:
+  BmmBackward(Tensor input, Tensor mat2) : input_(std::move(input)), mat2_(std::move(mat2)) {}
+  const char* name() const override { return "BmmBackward0"; }
+
+  std::vector<Tensor> apply(const Tensor& grad_out) override {
+    std::vector<Tensor> grads(2);
+    if (needs_input_grad(0)) grads[0] = ops::batched_product_grad_a(grad_out, mat2_, 1.0);
+    if (needs_input_grad(1)) grads[1] = ops::batched_product_grad_b(input_, grad_out, 1.0);
+    return grads;
+  }
+
+ protected:
+  void release_saved_tensors() override {
+    input_ = Tensor();
+    mat2_ = Tensor();
+  }
+
+ private:
+  Tensor input_;
+  Tensor mat2_;
+};
+
+}  // namespace
+
+Tensor bmm(const Tensor& input, const Tensor& mat2) {
+  ops::check_batched_operands("bmm", "mat2", input, mat2);
+  Tensor out = ops::batched_product(input, mat2, 1.0);
+  if (autograd::any_requires_grad({&input, &mat2}))
+    autograd::set_history(out, std::make_shared<BmmBackward>(input, mat2), {&input, &mat2});
+  return out;
+}
+
+}  // namespace sgmm
