@@ -1,0 +1,391 @@
+// The GEMM driver: turns a list of batches into independent work items
+// (batch entry, tile of C), runs them on the thread pool, and computes each
+// tile with BLIS's loops around the micro-kernel:
+//
+//   for jc in tile columns, step NC      B panel (KC x NC) -> L3
+//     for pc in 0..k, step KC            the sum, in order; never split
+//       pack B[pc:pc+KC, jc:jc+NC]
+//       for ic in tile rows, step MC     A block (MC x KC) -> L2
+//         pack A[ic:ic+MC, pc:pc+KC]
+//         for jr step NR, ir step MR     micro-kernel; B micro-panel -> L1
+//
+// Each element of C is summed over k by one thread, in the same order, by
+// the same kernel whatever the tiling, so results do not depend on the
+// thread count. Packing buffers are per thread and only grow, so steady
+// state calls do not allocate.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "cpu/gemm.hpp"
+#include "cpu/kernel_config.hpp"
+#include "cpu/thread_pool.hpp"
+#include "sgmm/error.hpp"
+
+namespace sgmm::cpu {
+namespace {
+
+// Below this much work in a call, waking other threads costs more than it saves.
+constexpr double kMinFlopsForThreads = 256.0 * 1024.0;
+// With at least this many products per thread, whole products balance well
+// enough; fewer are split into tiles so every thread gets a share.
+constexpr int64_t kProductsPerThreadWithoutSplit = 8;
+constexpr size_t kBufferAlignment = 64;
+
+size_t element_bytes(GemmDType dtype) {
+  switch (dtype) {
+    case GemmDType::f32: return 4;
+    case GemmDType::f64: return 8;
+    case GemmDType::bf16: return 2;
+    case GemmDType::f16: return 2;
+  }
+  return 4;
+}
+
+const TypedGemmKernel& kernel_for(const KernelConfig& config, GemmDType dtype) {
+  switch (dtype) {
+    case GemmDType::f32: return config.f32;
+    case GemmDType::f64: return config.f64;
+    case GemmDType::bf16: return config.bf16;
+    case GemmDType::f16: return config.f16;
+  }
+  return config.f32;
+}
+
+int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+// A cache-line aligned buffer that only grows.
+class ScratchBuffer {
+ public:
+  ScratchBuffer() = default;
+  ScratchBuffer(const ScratchBuffer&) = delete;
+  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+  ~ScratchBuffer() { ::operator delete(data_, std::align_val_t{kBufferAlignment}); }
+
+  void* reserve(size_t bytes) {
+    if (bytes > capacity_) {
+      ::operator delete(data_, std::align_val_t{kBufferAlignment});
+      data_ = nullptr;
+      capacity_ = 0;
+      const size_t rounded = (bytes + 4095) & ~size_t{4095};
+      data_ = ::operator new(rounded, std::align_val_t{kBufferAlignment});
+      capacity_ = rounded;
+    }
+    return data_;
+  }
+
+ private:
+  void* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+// Each thread's packing buffers and the float tile for 16-bit outputs.
+struct ThreadScratch {
+  ScratchBuffer packed_a;
+  ScratchBuffer packed_b;
+  ScratchBuffer float_tile;
+};
+
+ThreadScratch& thread_scratch() {
+  thread_local ThreadScratch scratch;
+  return scratch;
+}
+
+float bf16_to_float(uint16_t bits) {
+  const uint32_t u = static_cast<uint32_t>(bits) << 16;
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// Round to nearest even; NaN stays a quiet NaN.
+uint16_t float_to_bf16(float value) {
+  uint32_t u;
+  std::memcpy(&u, &value, sizeof u);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40u);
+  return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+float f16_to_float(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  uint32_t exponent = (h >> 10) & 0x1fu;
+  uint32_t mantissa = h & 0x3ffu;
+  uint32_t u;
+  if (exponent == 0x1f) {
+    u = sign | 0x7f800000u | (mantissa << 13);
+  } else if (exponent == 0) {
+    if (mantissa == 0) {
+      u = sign;
+    } else {
+      int shift = 0;
+      while ((mantissa & 0x400u) == 0) {
+        mantissa <<= 1;
+        ++shift;
+      }
+      mantissa &= 0x3ffu;
+      u = sign | (static_cast<uint32_t>(127 - 15 + 1 - shift) << 23) | (mantissa << 13);
+    }
+  } else {
+    u = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
+  }
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// Round to nearest even, overflow to infinity, subnormals kept.
+uint16_t float_to_f16(float value) {
+  uint32_t u;
+  std::memcpy(&u, &value, sizeof u);
+  const uint16_t sign = static_cast<uint16_t>((u >> 16) & 0x8000u);
+  const uint32_t abs = u & 0x7fffffffu;
+  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u | ((abs >> 13) & 0x3ffu));
+  if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);
+  if (abs < 0x38800000u) {
+    if (abs < 0x33000000u) return sign;
+    const uint32_t exponent = abs >> 23;
+    const uint32_t mantissa = (abs & 0x7fffffu) | 0x800000u;
+    const uint32_t shift = 126 - exponent;
+    uint32_t result = mantissa >> shift;
+    const uint32_t remainder = mantissa & ((1u << shift) - 1u);
+    const uint32_t halfway = 1u << (shift - 1);
+    if (remainder > halfway || (remainder == halfway && (result & 1u))) ++result;
+    return static_cast<uint16_t>(sign | result);
+  }
+  const uint32_t rounded = abs + 0xfffu + ((abs >> 13) & 1u);
+  return static_cast<uint16_t>(sign | ((rounded - 0x38000000u) >> 13));
+}
+
+// How one batch of the list is cut into work items.
+struct BatchPlan {
+  int64_t first_item = 0;       // index of this batch's first item in the job
+  int64_t items_per_entry = 0;  // tiles per product
+  int64_t tile_rows = 0;
+  int64_t tile_cols = 0;
+  int64_t tiles_n = 1;
+  const TypedGemmKernel* kernel = nullptr;
+  KernelEpilogue epilogue;
+};
+
+struct GemmJob {
+  const GemmBatch* batches = nullptr;
+  const BatchPlan* plans = nullptr;
+  size_t count = 0;
+};
+
+// One tile of one product, as pointers and strides in elements.
+struct TileTask {
+  const char* a;
+  const char* b;
+  char* c;
+  int64_t m, n, k;  // tile rows, tile columns, the full sum
+  int64_t rs_a, cs_a, rs_b, cs_b, rs_c, cs_c;
+  int64_t elem;    // bytes of an A, B (and 16-bit C) element
+  int64_t c_elem;  // bytes of an element where the kernel stores
+};
+
+// C[tile] (+)= scale * A[tile rows] @ B[:, tile columns]. The kernel stores
+// straight into C, in the accumulator type (c_elem bytes): the f32/f64
+// output itself, or the float tile of a 16-bit output.
+void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEpilogue& epilogue,
+                  ThreadScratch& scratch) {
+  const int64_t kp_max = round_up(std::min(kern.kc, t.k), kern.k_step);
+  char* packed_b = static_cast<char*>(scratch.packed_b.reserve(
+      static_cast<size_t>(round_up(std::min(kern.nc, t.n), kern.nr) * kp_max * kern.packed_bytes)));
+  char* packed_a = static_cast<char*>(scratch.packed_a.reserve(
+      static_cast<size_t>(round_up(std::min(kern.mc, t.m), kern.mr) * kp_max * kern.packed_bytes)));
+  for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
+    const int64_t nb = std::min(kern.nc, t.n - jc);
+    for (int64_t pc = 0; pc < t.k; pc += kern.kc) {
+      const int64_t kb = std::min(kern.kc, t.k - pc);
+      const int64_t kp = round_up(kb, kern.k_step);
+      kern.pack_b(t.b + (pc * t.rs_b + jc * t.cs_b) * t.elem, t.cs_b, t.rs_b, nb, kb, packed_b);
+      // Only the first KC step may overwrite C; later steps add to it.
+      KernelEpilogue step = epilogue;
+      step.add_to_c = epilogue.add_to_c || pc > 0;
+      for (int64_t ic = 0; ic < t.m; ic += kern.mc) {
+        const int64_t mb = std::min(kern.mc, t.m - ic);
+        kern.pack_a(t.a + (ic * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a, t.cs_a, mb, kb, packed_a);
+        for (int64_t jr = 0; jr < nb; jr += kern.nr) {
+          const char* b_panel = packed_b + jr * kp * kern.packed_bytes;
+          const int n_tile = static_cast<int>(std::min<int64_t>(kern.nr, nb - jr));
+          for (int64_t ir = 0; ir < mb; ir += kern.mr) {
+            const char* a_panel = packed_a + ir * kp * kern.packed_bytes;
+            const int m_tile = static_cast<int>(std::min<int64_t>(kern.mr, mb - ir));
+            char* c = t.c + ((ic + ir) * t.rs_c + (jc + jr) * t.cs_c) * t.c_elem;
+            kern.kernel(kb, a_panel, b_panel, c, t.rs_c, t.cs_c, m_tile, n_tile, step);
+          }
+        }
+      }
+    }
+  }
+}
+
+// For bf16 and f16 outputs: each NC-wide slice of the tile is summed in
+// float32 (scratch), then rounded once into C with the epilogue.
+void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
+                            const KernelEpilogue& epilogue, ThreadScratch& scratch) {
+  const int64_t max_cols = std::min(kern.nc, t.n);
+  float* sums = static_cast<float*>(
+      scratch.float_tile.reserve(static_cast<size_t>(t.m * max_cols) * sizeof(float)));
+  const KernelEpilogue plain;  // scale 1, overwrite
+  const float scale = epilogue.scale_f32;
+  for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
+    const int64_t nb = std::min(kern.nc, t.n - jc);
+    TileTask slice = t;
+    slice.b = t.b + jc * t.cs_b * t.elem;
+    slice.n = nb;
+    slice.c = reinterpret_cast<char*>(sums);
+    slice.rs_c = nb;
+    slice.cs_c = 1;
+    slice.c_elem = sizeof(float);
+    compute_tile(kern, slice, plain, scratch);
+    for (int64_t i = 0; i < t.m; ++i) {
+      uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + i * t.rs_c + jc * t.cs_c;
+      const float* row_sums = sums + i * nb;
+      for (int64_t j = 0; j < nb; ++j) {
+        uint16_t& out = row[j * t.cs_c];
+        const float acc = row_sums[j];
+        float value;
+        if (epilogue.add_to_c) {
+          const float old = dtype == GemmDType::bf16 ? bf16_to_float(out) : f16_to_float(out);
+          value = epilogue.scale_is_one ? old + acc : std::fma(acc, scale, old);
+        } else {
+          value = epilogue.scale_is_one ? acc : acc * scale;
+        }
+        out = dtype == GemmDType::bf16 ? float_to_bf16(value) : float_to_f16(value);
+      }
+    }
+  }
+}
+
+// k == 0: the product is zero; C is overwritten with zeros or left as is.
+void store_zero_tile(const TileTask& t, bool accumulate) {
+  if (accumulate) return;
+  for (int64_t i = 0; i < t.m; ++i) {
+    for (int64_t j = 0; j < t.n; ++j) {
+      std::memset(t.c + (i * t.rs_c + j * t.cs_c) * t.elem, 0, static_cast<size_t>(t.elem));
+    }
+  }
+}
+
+void run_item(void* context, int64_t item, int /*thread_index*/) {
+  const GemmJob& job = *static_cast<const GemmJob*>(context);
+  // The batch holding this item: the last plan whose first item is <= item.
+  const BatchPlan* plan_end = job.plans + job.count;
+  const BatchPlan* plan =
+      std::upper_bound(job.plans, plan_end, item,
+                       [](int64_t value, const BatchPlan& p) { return value < p.first_item; }) - 1;
+  const GemmBatch& batch = job.batches[plan - job.plans];
+  const int64_t local = item - plan->first_item;
+  const int64_t entry = local / plan->items_per_entry;
+  const int64_t tile = local % plan->items_per_entry;
+  const int64_t i0 = (tile / plan->tiles_n) * plan->tile_rows;
+  const int64_t j0 = (tile % plan->tiles_n) * plan->tile_cols;
+
+  const int64_t elem = static_cast<int64_t>(element_bytes(batch.dtype));
+  TileTask t;
+  t.elem = elem;
+  t.c_elem = elem;
+  t.m = std::min(plan->tile_rows, batch.m - i0);
+  t.n = std::min(plan->tile_cols, batch.n - j0);
+  t.k = batch.k;
+  t.rs_a = batch.a.row_stride;
+  t.cs_a = batch.a.col_stride;
+  t.rs_b = batch.b.row_stride;
+  t.cs_b = batch.b.col_stride;
+  t.rs_c = batch.c.row_stride;
+  t.cs_c = batch.c.col_stride;
+  t.a = static_cast<const char*>(batch.a.data) + (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
+  t.b = static_cast<const char*>(batch.b.data) + (entry * batch.b.batch_stride + j0 * t.cs_b) * elem;
+  t.c = static_cast<char*>(batch.c.data) + (entry * batch.c.batch_stride + i0 * t.rs_c + j0 * t.cs_c) * elem;
+  if (t.m <= 0 || t.n <= 0) return;
+  if (t.k == 0) {
+    store_zero_tile(t, batch.epilogue.accumulate);
+    return;
+  }
+  ThreadScratch& scratch = thread_scratch();
+  if (batch.dtype == GemmDType::f32 || batch.dtype == GemmDType::f64) {
+    compute_tile(*plan->kernel, t, plan->epilogue, scratch);
+  } else {
+    compute_tile_via_float(*plan->kernel, batch.dtype, t, plan->epilogue, scratch);
+  }
+}
+
+KernelEpilogue kernel_epilogue(const Epilogue& e) {
+  KernelEpilogue k;
+  k.scale_f64 = e.scale;
+  k.scale_f32 = static_cast<float>(e.scale);
+  k.scale_is_one = e.scale == 1.0;
+  k.add_to_c = e.accumulate;
+  return k;
+}
+
+}  // namespace
+
+void gemm(const GemmBatch* batches, size_t count) {
+  if (count == 0) return;
+  const KernelConfig& config = selected_kernel_config();
+  ThreadPool& pool = ThreadPool::instance();
+  const int threads = pool.num_threads();
+
+  int64_t products = 0;
+  double flops = 0.0;
+  for (size_t i = 0; i < count; ++i) {
+    const GemmBatch& b = batches[i];
+    if (b.batch <= 0 || b.m <= 0 || b.n <= 0) continue;
+    products += b.batch;
+    flops += 2.0 * static_cast<double>(b.batch) * b.m * b.n * std::max<int64_t>(b.k, 1);
+  }
+  if (products == 0) return;
+  const bool parallel = threads > 1 && flops >= kMinFlopsForThreads;
+  // Split products into tiles only when whole products would leave threads idle.
+  const bool split = parallel && products % threads != 0 &&
+                     products < kProductsPerThreadWithoutSplit * threads;
+
+  thread_local std::vector<BatchPlan> plans;
+  plans.resize(count);
+  int64_t items = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const GemmBatch& b = batches[i];
+    BatchPlan& plan = plans[i];
+    plan = BatchPlan{};
+    plan.first_item = items;
+    plan.kernel = &kernel_for(config, b.dtype);
+    plan.epilogue = kernel_epilogue(b.epilogue);
+    plan.tile_rows = std::max<int64_t>(b.m, 1);
+    plan.tile_cols = std::max<int64_t>(b.n, 1);
+    plan.tiles_n = 1;
+    plan.items_per_entry = 1;
+    if (b.batch <= 0 || b.m <= 0 || b.n <= 0) {
+      plan.items_per_entry = 0;
+      continue;
+    }
+    if (split) {
+      const int64_t mr = plan.kernel->mr;
+      const int64_t nr = plan.kernel->nr;
+      if (b.m >= 2 * threads * mr) {
+        plan.tile_rows = round_up((b.m + threads - 1) / threads, mr);
+        plan.items_per_entry = (b.m + plan.tile_rows - 1) / plan.tile_rows;
+      } else if (b.n >= 2 * threads * nr) {
+        plan.tile_cols = round_up((b.n + threads - 1) / threads, nr);
+        plan.tiles_n = (b.n + plan.tile_cols - 1) / plan.tile_cols;
+        plan.items_per_entry = plan.tiles_n;
+      }
+    }
+    items += b.batch * plan.items_per_entry;
+  }
+  // Batches with no work keep an empty item range; the search skips them
+  // because the next plan starts at the same item.
+  GemmJob job{batches, plans.data(), count};
+  if (parallel) {
+    pool.run(items, run_item, &job);
+  } else {
+    for (int64_t item = 0; item < items; ++item) run_item(&job, item, 0);
+  }
+}
+
+}  // namespace sgmm::cpu

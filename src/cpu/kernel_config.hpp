@@ -1,0 +1,58 @@
+#pragma once
+// A kernel configuration: for one ISA, which micro-kernel and packing
+// routines serve each element type, and the block sizes around them
+// (BLIS's config/<uarch>/). Adding a CPU family means one kernel file and
+// one table file.
+
+#include <cstdint>
+
+#include "cpu/cpu_features.hpp"
+#include "cpu/microkernels.hpp"
+
+namespace sgmm::cpu {
+
+// How one element type is multiplied on one ISA.
+struct TypedGemmKernel {
+  const char* name = "";  // the micro-kernel's name, e.g. "gemm_f32_14x32_avx512"
+  int mr = 0;             // micro-tile rows (A panel height)
+  int nr = 0;             // micro-tile columns (B panel width)
+  int k_step = 1;         // panels hold groups of k_step values along k (2: bf16 pairs)
+  int packed_bytes = 4;   // bytes of one packed element
+  // Block sizes (BLIS's MC, KC, NC): an MC x KC block of A stays in L2, a
+  // KC x NR micro-panel of B in L1, a KC x NC panel of B in L3.
+  int64_t mc = 0;
+  int64_t kc = 0;
+  int64_t nc = 0;
+  PackPanelsFn pack_a = nullptr;
+  PackPanelsFn pack_b = nullptr;
+  MicroKernelFn kernel = nullptr;
+};
+
+struct KernelConfig {
+  const char* name = "";  // "avx512", "avx2", "generic"
+  TypedGemmKernel f32;
+  TypedGemmKernel f64;
+  TypedGemmKernel bf16;
+  TypedGemmKernel f16;
+};
+
+// Block sizes for an mr x nr micro-kernel on elements of elem_bytes, from
+// the detected cache sizes: the B micro-panel takes about half of L1, the A
+// block about half of L2, the B panel a quarter of L3 (shared by the cores).
+void set_block_sizes_from_caches(const CpuFeatures& cpu, TypedGemmKernel* kernel);
+
+// The tables, best first. Each is built on first use; only a supported one
+// may be used to run a kernel (dispatch.cpp checks).
+const KernelConfig& avx512_kernel_config();
+const KernelConfig& avx2_kernel_config();
+const KernelConfig& generic_kernel_config();
+
+}  // namespace sgmm::cpu
+
+namespace sgmm::cpu {
+
+// The configuration gemm() runs with now: the forced one, else the automatic
+// choice (made once). Cheap: one atomic load after the first call.
+const KernelConfig& selected_kernel_config();
+
+}  // namespace sgmm::cpu

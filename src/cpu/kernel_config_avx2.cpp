@@ -1,0 +1,34 @@
+// AVX2 + FMA: 6x16 f32 and 6x8 f64 tiles. 16 ymm registers: 12 accumulators,
+// two B vectors and one broadcast A value. bf16 and f16 are widened to f32
+// while packing (F16C for f16, a shift for bf16) and use the f32 kernel.
+#include "cpu/kernel_config.hpp"
+
+namespace sgmm::cpu {
+namespace {
+
+KernelConfig make_avx2_config() {
+  const CpuFeatures& cpu = cpu_features();
+  KernelConfig config;
+  config.name = "avx2";
+  config.f32 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
+                pack_f32_6_avx2, pack_f32_16_avx2, gemm_f32_6x16_avx2};
+  config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0,
+                pack_f64_6_avx2, pack_f64_8_avx2, gemm_f64_6x8_avx2};
+  config.bf16 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
+                 pack_bf16_to_f32_6_avx2, pack_bf16_to_f32_16_avx2, gemm_f32_6x16_avx2};
+  config.f16 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
+                pack_f16_to_f32_6_avx2, pack_f16_to_f32_16_avx2, gemm_f32_6x16_avx2};
+  for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
+    set_block_sizes_from_caches(cpu, k);
+  }
+  return config;
+}
+
+}  // namespace
+
+const KernelConfig& avx2_kernel_config() {
+  static const KernelConfig config = make_avx2_config();
+  return config;
+}
+
+}  // namespace sgmm::cpu

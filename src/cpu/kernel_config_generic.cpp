@@ -1,0 +1,55 @@
+// The portable configuration: C++ reference kernels, no ISA flags. It runs
+// everywhere and is the yardstick the vector kernels are tested against.
+#include <algorithm>
+
+#include "cpu/kernel_config.hpp"
+
+namespace sgmm::cpu {
+
+void set_block_sizes_from_caches(const CpuFeatures& cpu, TypedGemmKernel* kernel) {
+  const int64_t bytes = kernel->packed_bytes;
+  // KC: the B micro-panel (KC x NR) in half of L1, leaving room for the A
+  // micro-panel streaming through and the C tile. Even, for bf16 pairs.
+  int64_t kc = cpu.l1d_bytes / 2 / (kernel->nr * bytes);
+  kc = std::clamp<int64_t>(kc, 64, 512) & ~int64_t{7};
+  // MC: the A block (MC x KC) in about half of the per-core L2.
+  int64_t mc = cpu.l2_bytes / 2 / (kc * bytes);
+  mc = std::clamp<int64_t>(mc / kernel->mr, 1, 64) * kernel->mr;
+  // NC: the B panel (KC x NC) in a quarter of the shared L3, capped so a
+  // thread's buffer stays a few MB.
+  int64_t nc = std::min<int64_t>(cpu.l3_bytes / 4, 4 * 1024 * 1024) / (kc * bytes);
+  nc = std::clamp<int64_t>(nc / kernel->nr, 4, 256) * kernel->nr;
+  kernel->kc = kc;
+  kernel->mc = mc;
+  kernel->nc = nc;
+}
+
+namespace {
+
+KernelConfig make_generic_config() {
+  const CpuFeatures& cpu = cpu_features();
+  KernelConfig config;
+  config.name = "generic";
+  config.f32 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
+                pack_f32_4_reference, pack_f32_8_reference, gemm_f32_4x8_reference};
+  config.f64 = {"gemm_f64_4x4_reference", 4, 4, 1, 8, 0, 0, 0,
+                pack_f64_4_reference, pack_f64_4_reference, gemm_f64_4x4_reference};
+  config.bf16 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
+                 pack_bf16_to_f32_4_reference, pack_bf16_to_f32_8_reference,
+                 gemm_f32_4x8_reference};
+  config.f16 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
+                pack_f16_to_f32_4_reference, pack_f16_to_f32_8_reference, gemm_f32_4x8_reference};
+  for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
+    set_block_sizes_from_caches(cpu, k);
+  }
+  return config;
+}
+
+}  // namespace
+
+const KernelConfig& generic_kernel_config() {
+  static const KernelConfig config = make_generic_config();
+  return config;
+}
+
+}  // namespace sgmm::cpu

@@ -1,0 +1,213 @@
+// AVX2 + FMA + F16C micro-kernels and packing. Compiled with those flags and
+// reached only through dispatch. As in kernels_avx512.cpp, everything is an
+// exported kernel or in an anonymous namespace.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "cpu/microkernels.hpp"
+
+namespace sgmm::cpu {
+namespace {
+
+__m256 f32_epilogue(__m256 acc, const float* c, __m256 scale, const KernelEpilogue& epilogue) {
+  if (epilogue.add_to_c) {
+    const __m256 old = _mm256_loadu_ps(c);
+    return epilogue.scale_is_one ? _mm256_add_ps(old, acc) : _mm256_fmadd_ps(acc, scale, old);
+  }
+  return epilogue.scale_is_one ? acc : _mm256_mul_ps(acc, scale);
+}
+
+__m256d f64_epilogue(__m256d acc, const double* c, __m256d scale, const KernelEpilogue& epilogue) {
+  if (epilogue.add_to_c) {
+    const __m256d old = _mm256_loadu_pd(c);
+    return epilogue.scale_is_one ? _mm256_add_pd(old, acc) : _mm256_fmadd_pd(acc, scale, old);
+  }
+  return epilogue.scale_is_one ? acc : _mm256_mul_pd(acc, scale);
+}
+
+// MR x 16 floats: 2*MR ymm accumulators, two B vectors, one broadcast.
+template <int MR>
+void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  __m256 lo[MR], hi[MR];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    lo[i] = _mm256_setzero_ps();
+    hi[i] = _mm256_setzero_ps();
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    const __m256 b_lo = _mm256_load_ps(b);
+    const __m256 b_hi = _mm256_load_ps(b + 8);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      const __m256 a_i = _mm256_broadcast_ss(a + i);
+      lo[i] = _mm256_fmadd_ps(a_i, b_lo, lo[i]);
+      hi[i] = _mm256_fmadd_ps(a_i, b_hi, hi[i]);
+    }
+    a += MR;
+    b += 16;
+  }
+  if (cs_c == 1 && m == MR && n == 16) {
+    const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      float* row = c + i * rs_c;
+      _mm256_storeu_ps(row, f32_epilogue(lo[i], row, scale, epilogue));
+      _mm256_storeu_ps(row + 8, f32_epilogue(hi[i], row + 8, scale, epilogue));
+    }
+    return;
+  }
+  alignas(32) float tile[MR][16];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    _mm256_store_ps(&tile[i][0], lo[i]);
+    _mm256_store_ps(&tile[i][8], hi[i]);
+  }
+  store_tile_f32(&tile[0][0], 16, c, rs_c, cs_c, m, n, epilogue);
+}
+
+template <int MR>
+void gemm_f64_mrx8(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
+                   int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  __m256d lo[MR], hi[MR];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    lo[i] = _mm256_setzero_pd();
+    hi[i] = _mm256_setzero_pd();
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    const __m256d b_lo = _mm256_load_pd(b);
+    const __m256d b_hi = _mm256_load_pd(b + 4);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      const __m256d a_i = _mm256_broadcast_sd(a + i);
+      lo[i] = _mm256_fmadd_pd(a_i, b_lo, lo[i]);
+      hi[i] = _mm256_fmadd_pd(a_i, b_hi, hi[i]);
+    }
+    a += MR;
+    b += 8;
+  }
+  if (cs_c == 1 && m == MR && n == 8) {
+    const __m256d scale = _mm256_set1_pd(epilogue.scale_f64);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      double* row = c + i * rs_c;
+      _mm256_storeu_pd(row, f64_epilogue(lo[i], row, scale, epilogue));
+      _mm256_storeu_pd(row + 4, f64_epilogue(hi[i], row + 4, scale, epilogue));
+    }
+    return;
+  }
+  alignas(32) double tile[MR][8];
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    _mm256_store_pd(&tile[i][0], lo[i]);
+    _mm256_store_pd(&tile[i][4], hi[i]);
+  }
+  store_tile_f64(&tile[0][0], 8, c, rs_c, cs_c, m, n, epilogue);
+}
+
+float bf16_bits_to_f32(uint16_t bits) {
+  const uint32_t u = static_cast<uint32_t>(bits) << 16;
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
+
+// Packing into panels of R rows (see PackPanelsFn); Lanes values per vector.
+// Full-height panels whose k steps are contiguous (row_stride == 1) copy
+// whole vectors; everything else is gathered one value at a time.
+template <int R, typename T>
+void pack_copy(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows, int64_t k,
+               void* dst_void) {
+  const T* src = static_cast<const T*>(src_void);
+  T* dst = static_cast<T*>(dst_void);
+  constexpr int kLanes = 32 / sizeof(T);
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const T* panel = src + r0 * row_stride;
+    if (row_stride == 1 && height == R && R % kLanes == 0) {
+      for (int64_t p = 0; p < k; ++p) {
+        const T* s = panel + p * k_stride;
+        for (int v = 0; v < R; v += kLanes) {
+          if constexpr (sizeof(T) == 4) {
+            _mm256_storeu_ps(reinterpret_cast<float*>(dst + v),
+                             _mm256_loadu_ps(reinterpret_cast<const float*>(s + v)));
+          } else {
+            _mm256_storeu_pd(reinterpret_cast<double*>(dst + v),
+                             _mm256_loadu_pd(reinterpret_cast<const double*>(s + v)));
+          }
+        }
+        dst += R;
+      }
+    } else {
+      for (int64_t p = 0; p < k; ++p) {
+        for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
+        for (int r = height; r < R; ++r) dst[r] = T(0);
+        dst += R;
+      }
+    }
+  }
+}
+
+template <int R, float (*Widen)(uint16_t)>
+void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows,
+                       int64_t k, void* dst_void) {
+  const uint16_t* src = static_cast<const uint16_t*>(src_void);
+  float* dst = static_cast<float*>(dst_void);
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const uint16_t* panel = src + r0 * row_stride;
+    for (int64_t p = 0; p < k; ++p) {
+      for (int r = 0; r < height; ++r) dst[r] = Widen(panel[r * row_stride + p * k_stride]);
+      for (int r = height; r < R; ++r) dst[r] = 0.0f;
+      dst += R;
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_f32_6x16_avx2(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
+                        int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  gemm_f32_mrx16<6>(k, static_cast<const float*>(a), static_cast<const float*>(b),
+                    static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+}
+void gemm_f64_6x8_avx2(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
+                       int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  gemm_f64_mrx8<6>(k, static_cast<const double*>(a), static_cast<const double*>(b),
+                   static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
+}
+
+void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_copy<6, float>(s, rs, ks, rows, k, d);
+}
+void pack_f32_16_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_copy<16, float>(s, rs, ks, rows, k, d);
+}
+void pack_f64_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_copy<6, double>(s, rs, ks, rows, k, d);
+}
+void pack_f64_8_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_copy<8, double>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_to_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                             void* d) {
+  pack_16bit_to_f32<6, bf16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_to_f32_16_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                              void* d) {
+  pack_16bit_to_f32<16, bf16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_f16_to_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                            void* d) {
+  pack_16bit_to_f32<6, f16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_f16_to_f32_16_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                             void* d) {
+  pack_16bit_to_f32<16, f16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+
+}  // namespace sgmm::cpu

@@ -1,0 +1,342 @@
+// AVX-512 micro-kernels and packing (F, BW, DQ, VL, FMA, F16C; AVX512_BF16
+// for the bf16 kernel). Compiled with those flags and reached only through
+// dispatch, after CPUID and XCR0 have been checked. Everything here is
+// either an exported kernel or in an anonymous namespace: no inline function
+// compiled with these flags may be shared with generic code.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "cpu/microkernels.hpp"
+
+namespace sgmm::cpu {
+namespace {
+
+// The masks for columns [0, n) of a tile two vectors wide.
+template <typename Mask, int Lanes>
+void two_vector_masks(int n, Mask* low, Mask* high) {
+  const unsigned full = (1u << Lanes) - 1u;
+  *low = static_cast<Mask>(n >= Lanes ? full : (1u << n) - 1u);
+  *high = static_cast<Mask>(n >= 2 * Lanes ? full : n > Lanes ? (1u << (n - Lanes)) - 1u : 0u);
+}
+
+__m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
+                    const KernelEpilogue& epilogue) {
+  if (epilogue.add_to_c) {
+    const __m512 old = _mm512_maskz_loadu_ps(mask, c);
+    return epilogue.scale_is_one ? _mm512_add_ps(old, acc) : _mm512_fmadd_ps(acc, scale, old);
+  }
+  return epilogue.scale_is_one ? acc : _mm512_mul_ps(acc, scale);
+}
+
+__m512d f64_epilogue(__m512d acc, const double* c, __mmask8 mask, __m512d scale,
+                     const KernelEpilogue& epilogue) {
+  if (epilogue.add_to_c) {
+    const __m512d old = _mm512_maskz_loadu_pd(mask, c);
+    return epilogue.scale_is_one ? _mm512_add_pd(old, acc) : _mm512_fmadd_pd(acc, scale, old);
+  }
+  return epilogue.scale_is_one ? acc : _mm512_mul_pd(acc, scale);
+}
+
+// Stores MR rows of two float vectors each: masked vector stores when C's
+// rows are contiguous, else through the shared strided path.
+template <int MR>
+void store_f32_tile(const __m512 (&lo)[MR], const __m512 (&hi)[MR], float* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  if (cs_c == 1) {
+    __mmask16 mask_lo, mask_hi;
+    two_vector_masks<__mmask16, 16>(n, &mask_lo, &mask_hi);
+    const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      if (i < m) {
+        float* row = c + i * rs_c;
+        _mm512_mask_storeu_ps(row, mask_lo, f32_epilogue(lo[i], row, mask_lo, scale, epilogue));
+        _mm512_mask_storeu_ps(row + 16, mask_hi,
+                              f32_epilogue(hi[i], row + 16, mask_hi, scale, epilogue));
+      }
+    }
+    return;
+  }
+  alignas(64) float tile[MR][32];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    _mm512_store_ps(&tile[i][0], lo[i]);
+    _mm512_store_ps(&tile[i][16], hi[i]);
+  }
+  store_tile_f32(&tile[0][0], 32, c, rs_c, cs_c, m, n, epilogue);
+}
+
+template <int MR>
+void store_f64_tile(const __m512d (&lo)[MR], const __m512d (&hi)[MR], double* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  if (cs_c == 1) {
+    __mmask8 mask_lo, mask_hi;
+    two_vector_masks<__mmask8, 8>(n, &mask_lo, &mask_hi);
+    const __m512d scale = _mm512_set1_pd(epilogue.scale_f64);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      if (i < m) {
+        double* row = c + i * rs_c;
+        _mm512_mask_storeu_pd(row, mask_lo, f64_epilogue(lo[i], row, mask_lo, scale, epilogue));
+        _mm512_mask_storeu_pd(row + 8, mask_hi,
+                              f64_epilogue(hi[i], row + 8, mask_hi, scale, epilogue));
+      }
+    }
+    return;
+  }
+  alignas(64) double tile[MR][16];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    _mm512_store_pd(&tile[i][0], lo[i]);
+    _mm512_store_pd(&tile[i][8], hi[i]);
+  }
+  store_tile_f64(&tile[0][0], 16, c, rs_c, cs_c, m, n, epilogue);
+}
+
+// MR x 32 floats: per k, two B vectors and MR broadcasts of A feed 2*MR
+// independent FMA chains.
+template <int MR>
+void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  __m512 lo[MR], hi[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    lo[i] = _mm512_setzero_ps();
+    hi[i] = _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    const __m512 b_lo = _mm512_load_ps(b);
+    const __m512 b_hi = _mm512_load_ps(b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m512 a_i = _mm512_set1_ps(a[i]);
+      lo[i] = _mm512_fmadd_ps(a_i, b_lo, lo[i]);
+      hi[i] = _mm512_fmadd_ps(a_i, b_hi, hi[i]);
+    }
+    a += MR;
+    b += 32;
+  }
+  store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
+}
+
+template <int MR>
+void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  __m512d lo[MR], hi[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    lo[i] = _mm512_setzero_pd();
+    hi[i] = _mm512_setzero_pd();
+  }
+  for (int64_t p = 0; p < k; ++p) {
+    const __m512d b_lo = _mm512_load_pd(b);
+    const __m512d b_hi = _mm512_load_pd(b + 8);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m512d a_i = _mm512_set1_pd(a[i]);
+      lo[i] = _mm512_fmadd_pd(a_i, b_lo, lo[i]);
+      hi[i] = _mm512_fmadd_pd(a_i, b_hi, hi[i]);
+    }
+    a += MR;
+    b += 16;
+  }
+  store_f64_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
+}
+
+// bf16 pairs: each 32-bit lane of A and B holds two consecutive k values;
+// vdpbf16ps adds both products to a float32 lane.
+template <int MR>
+void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, int64_t rs_c,
+                     int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  __m512 lo[MR], hi[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    lo[i] = _mm512_setzero_ps();
+    hi[i] = _mm512_setzero_ps();
+  }
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t p = 0; p < pairs; ++p) {
+    const __m512bh b_lo = (__m512bh)_mm512_load_si512(b);
+    const __m512bh b_hi = (__m512bh)_mm512_load_si512(b + 32);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      int32_t pair;
+      std::memcpy(&pair, a + 2 * i, sizeof pair);
+      const __m512bh a_i = (__m512bh)_mm512_set1_epi32(pair);
+      lo[i] = _mm512_dpbf16_ps(lo[i], a_i, b_lo);
+      hi[i] = _mm512_dpbf16_ps(hi[i], a_i, b_hi);
+    }
+    a += 2 * MR;
+    b += 64;
+  }
+  store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
+}
+
+float bf16_bits_to_f32(uint16_t bits) {
+  const uint32_t u = static_cast<uint32_t>(bits) << 16;
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
+
+// Packing into panels of R rows (see PackPanelsFn). When the R values of one
+// k step are contiguous in the source (row_stride == 1) a step is one or two
+// masked vector copies; otherwise values are gathered one by one.
+template <int R>
+void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows, int64_t k,
+              void* dst_void) {
+  const float* src = static_cast<const float*>(src_void);
+  float* dst = static_cast<float*>(dst_void);
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const float* panel = src + r0 * row_stride;
+    if (row_stride == 1) {
+      __mmask16 load_lo, load_hi, store_lo, store_hi;
+      two_vector_masks<__mmask16, 16>(height, &load_lo, &load_hi);
+      two_vector_masks<__mmask16, 16>(R, &store_lo, &store_hi);
+      for (int64_t p = 0; p < k; ++p) {
+        const float* s = panel + p * k_stride;
+        _mm512_mask_storeu_ps(dst, store_lo, _mm512_maskz_loadu_ps(load_lo, s));
+        if (R > 16) _mm512_mask_storeu_ps(dst + 16, store_hi, _mm512_maskz_loadu_ps(load_hi, s + 16));
+        dst += R;
+      }
+    } else {
+      for (int64_t p = 0; p < k; ++p) {
+        for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
+        for (int r = height; r < R; ++r) dst[r] = 0.0f;
+        dst += R;
+      }
+    }
+  }
+}
+
+template <int R>
+void pack_f64(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows, int64_t k,
+              void* dst_void) {
+  const double* src = static_cast<const double*>(src_void);
+  double* dst = static_cast<double*>(dst_void);
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const double* panel = src + r0 * row_stride;
+    if (row_stride == 1) {
+      __mmask8 load_lo, load_hi, store_lo, store_hi;
+      two_vector_masks<__mmask8, 8>(height, &load_lo, &load_hi);
+      two_vector_masks<__mmask8, 8>(R, &store_lo, &store_hi);
+      for (int64_t p = 0; p < k; ++p) {
+        const double* s = panel + p * k_stride;
+        _mm512_mask_storeu_pd(dst, store_lo, _mm512_maskz_loadu_pd(load_lo, s));
+        if (R > 8) _mm512_mask_storeu_pd(dst + 8, store_hi, _mm512_maskz_loadu_pd(load_hi, s + 8));
+        dst += R;
+      }
+    } else {
+      for (int64_t p = 0; p < k; ++p) {
+        for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
+        for (int r = height; r < R; ++r) dst[r] = 0.0;
+        dst += R;
+      }
+    }
+  }
+}
+
+// 16-bit sources widened to float while packing, for the f32 kernel.
+template <int R, float (*Widen)(uint16_t)>
+void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows,
+                       int64_t k, void* dst_void) {
+  const uint16_t* src = static_cast<const uint16_t*>(src_void);
+  float* dst = static_cast<float*>(dst_void);
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const uint16_t* panel = src + r0 * row_stride;
+    for (int64_t p = 0; p < k; ++p) {
+      for (int r = 0; r < height; ++r) dst[r] = Widen(panel[r * row_stride + p * k_stride]);
+      for (int r = height; r < R; ++r) dst[r] = 0.0f;
+      dst += R;
+    }
+  }
+}
+
+// bf16 pairs along k: for each pair q, R rows of (value at 2q, value at 2q+1).
+template <int R>
+void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows,
+                     int64_t k, void* dst_void) {
+  const uint16_t* src = static_cast<const uint16_t*>(src_void);
+  uint16_t* dst = static_cast<uint16_t*>(dst_void);
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const uint16_t* panel = src + r0 * row_stride;
+    for (int64_t q = 0; q < pairs; ++q) {
+      const int64_t p = 2 * q;
+      for (int r = 0; r < height; ++r) {
+        const uint16_t* s = panel + r * row_stride + p * k_stride;
+        dst[2 * r] = s[0];
+        dst[2 * r + 1] = p + 1 < k ? s[k_stride] : uint16_t{0};
+      }
+      for (int r = height; r < R; ++r) {
+        dst[2 * r] = 0;
+        dst[2 * r + 1] = 0;
+      }
+      dst += 2 * R;
+    }
+  }
+}
+
+}  // namespace
+
+void gemm_f32_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
+                           int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  gemm_f32_mrx32<14>(k, static_cast<const float*>(a), static_cast<const float*>(b),
+                     static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+}
+void gemm_f64_14x16_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
+                           int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  gemm_f64_mrx16<14>(k, static_cast<const double*>(a), static_cast<const double*>(b),
+                     static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
+}
+void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
+                            int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  gemm_bf16_mrx32<14>(k, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
+                      static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+}
+
+void pack_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f32<14>(s, rs, ks, rows, k, d);
+}
+void pack_f32_32_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f32<32>(s, rs, ks, rows, k, d);
+}
+void pack_f64_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f64<14>(s, rs, ks, rows, k, d);
+}
+void pack_f64_16_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f64<16>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_pairs_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                               void* d) {
+  pack_bf16_pairs<14>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_pairs_32_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                               void* d) {
+  pack_bf16_pairs<32>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_to_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                                void* d) {
+  pack_16bit_to_f32<14, bf16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_bf16_to_f32_32_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                                void* d) {
+  pack_16bit_to_f32<32, bf16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_f16_to_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                               void* d) {
+  pack_16bit_to_f32<14, f16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+void pack_f16_to_f32_32_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
+                               void* d) {
+  pack_16bit_to_f32<32, f16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+
+}  // namespace sgmm::cpu

@@ -1,0 +1,98 @@
+#pragma once
+// The micro-kernel and packing contracts, and every kernel compiled into the
+// library. Each ISA's kernels live in their own file, compiled with that
+// ISA's flags; this header declares them only (no inline code), so nothing
+// compiled with AVX-512 flags can be picked by the linker for a generic caller.
+
+#include <cstdint>
+
+namespace sgmm::cpu {
+
+// What a micro-kernel does with its accumulators when it stores them:
+//   add_to_c == false: C = acc * scale      (C is never read; it may hold NaN)
+//   add_to_c == true:  C = fma(acc, scale, C)
+// scale_is_one skips the multiply, so the result is the plain product.
+// The f32 kernels (f32, bf16, f16) read scale_f32, the f64 kernels scale_f64.
+struct KernelEpilogue {
+  float scale_f32 = 1.0f;
+  double scale_f64 = 1.0;
+  bool scale_is_one = true;
+  bool add_to_c = false;
+};
+
+// A micro-kernel multiplies one packed MR x k panel of A by one packed k x NR
+// panel of B and stores the m x n corner (m <= MR, n <= NR) of the product
+// to C, whose element (i, j) is c[i * rs_c + j * cs_c], in the accumulator
+// type (float for f32/bf16/f16, double for f64). Rows and columns past m, n
+// are computed on the zero padding of the panels and never stored.
+// k counts source elements along the sum (bf16 kernels read ceil(k / 2) pairs).
+using MicroKernelFn = void (*)(int64_t k, const void* a_panel, const void* b_panel, void* c,
+                               int64_t rs_c, int64_t cs_c, int m, int n,
+                               const KernelEpilogue& epilogue);
+
+// Packs `rows` rows of a block into panels of R rows each. Element (r, p)
+// (row r < rows, p < k along the sum) is read at src + r * row_stride +
+// p * k_stride. Panel q holds rows [qR, qR + R): for each p, R consecutive
+// values (pairs-of-p layout for bf16 kernels: for each pair, R x 2 values).
+// Rows past `rows` and the odd last p of a pair are zero-filled.
+// A is packed with row_stride = A's row stride, k_stride = A's column stride;
+// B with row_stride = B's column stride, k_stride = B's row stride.
+using PackPanelsFn = void (*)(const void* src, int64_t row_stride, int64_t k_stride, int64_t rows,
+                              int64_t k, void* dst);
+
+// Stores an m x n tile of float accumulators held row-major (row stride
+// tile_stride) to a strided C with the epilogue: the one path every kernel
+// uses for a tile it cannot store with vector instructions. Performs exactly
+// the arithmetic of the vector path, so results do not depend on where tile
+// edges fall.
+void store_tile_f32(const float* tile, int64_t tile_stride, float* c, int64_t rs_c, int64_t cs_c,
+                    int m, int n, const KernelEpilogue& epilogue);
+void store_tile_f64(const double* tile, int64_t tile_stride, double* c, int64_t rs_c,
+                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue);
+
+// Portable C++ reference kernels (no ISA flags), kernels_reference.cpp.
+void gemm_f32_4x8_reference(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                            const KernelEpilogue&);
+void gemm_f64_4x4_reference(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                            const KernelEpilogue&);
+void pack_f32_4_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f32_8_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_4_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_4_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_8_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_4_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_8_reference(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+
+// AVX2 + FMA + F16C, kernels_avx2.cpp.
+void gemm_f32_6x16_avx2(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                        const KernelEpilogue&);
+void gemm_f64_6x8_avx2(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                       const KernelEpilogue&);
+void pack_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_8_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+
+// AVX-512 F/BW/DQ/VL + FMA (+ AVX512_BF16 for the bf16 kernel), kernels_avx512.cpp.
+void gemm_f32_14x32_avx512(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                           const KernelEpilogue&);
+void gemm_f64_14x16_avx512(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                           const KernelEpilogue&);
+void gemm_bf16_14x32_avx512(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
+                            const KernelEpilogue&);
+void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_16_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_pairs_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_pairs_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_bf16_to_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f16_to_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+
+}  // namespace sgmm::cpu

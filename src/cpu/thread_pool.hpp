@@ -1,0 +1,66 @@
+#pragma once
+// The library's one thread pool. A job is a count of independent items; the
+// calling thread and the workers take items from a shared counter until none
+// is left. Workers spin briefly after a job, so a stream of small calls does
+// not pay an OS wake-up each, then sleep.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace sgmm::cpu {
+
+class ThreadPool {
+ public:
+  using ItemFn = void (*)(void* context, int64_t item, int thread_index);
+
+  // The process-wide pool, sized from SGMM_NUM_THREADS or the online cores.
+  static ThreadPool& instance();
+
+  explicit ThreadPool(int num_threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Threads that run a job, the caller included.
+  int num_threads() const { return num_threads_.load(std::memory_order_relaxed); }
+  // Waits for a running job, then restarts the workers. num_threads >= 1.
+  void set_num_threads(int num_threads);
+
+  // Calls fn(context, item, thread_index) once for every item in [0, count)
+  // and returns when all have returned. thread_index < num_threads() names
+  // the thread (0 is the caller), for per-thread scratch. A call made while
+  // another job runs (from another thread, or from inside an item) runs its
+  // items on the calling thread alone.
+  void run(int64_t count, ItemFn fn, void* context);
+
+ private:
+  void start_workers(int num_threads);
+  void stop_workers();
+  void worker_loop(int thread_index, uint64_t seen_generation);
+  void run_items(int thread_index);
+
+  std::atomic<int> num_threads_{1};
+  std::vector<std::thread> workers_;
+  std::mutex run_mutex_;  // one job at a time
+
+  // The current job; written by the caller before it bumps generation_.
+  ItemFn fn_ = nullptr;
+  void* context_ = nullptr;
+  int64_t count_ = 0;
+  std::atomic<int64_t> next_item_{0};
+  std::atomic<int> workers_done_{0};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stopping_{false};
+
+  // Sleeping workers wait here; sleepers_ lets the caller skip the lock
+  // when every worker is still spinning.
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_;
+  std::atomic<int> sleepers_{0};
+};
+
+}  // namespace sgmm::cpu

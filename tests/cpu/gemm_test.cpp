@@ -1,0 +1,328 @@
+// The GEMM engine tested per kernel configuration and element type: each
+// configuration is forced in turn (skipped, visibly, where the CPU cannot
+// run it), over k below, at, above and a multiple of the unroll and the KC
+// block, m and n from 1 to past MR/NR, row-major, column-major and strided
+// operands with prime strides, sentinels around C, NaN in C before an
+// overwrite, and an exact mode where small integers make the sums exact.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "cpu/dispatch.hpp"
+#include "cpu/gemm.hpp"
+#include "cpu/kernel_config.hpp"
+#include "gemm_reference.hpp"
+#include "sgmm/runtime.hpp"
+
+namespace sgmm::cpu::testing {
+namespace {
+
+const TypedGemmKernel& kernel_of(const KernelConfig& config, GemmDType dtype) {
+  switch (dtype) {
+    case GemmDType::f32: return config.f32;
+    case GemmDType::f64: return config.f64;
+    case GemmDType::bf16: return config.bf16;
+    case GemmDType::f16: return config.f16;
+  }
+  return config.f32;
+}
+
+struct Shape {
+  int64_t batch, m, n, k;
+};
+
+std::string describe(const Shape& s, Layout la, Layout lb, Layout lc, const Epilogue& e) {
+  std::ostringstream os;
+  os << "batch " << s.batch << " m " << s.m << " n " << s.n << " k " << s.k << ", A "
+     << layout_name(la) << ", B " << layout_name(lb) << ", C " << layout_name(lc) << ", scale "
+     << e.scale << (e.accumulate ? ", accumulate" : "");
+  return os.str();
+}
+
+class GemmKernelTest : public ::testing::TestWithParam<std::tuple<std::string, GemmDType>> {
+ protected:
+  void SetUp() override {
+    config_name_ = std::get<0>(GetParam());
+    dtype_ = std::get<1>(GetParam());
+    if (!kernel_config_supported(config_name_)) {
+      GTEST_SKIP() << "this CPU cannot run the '" << config_name_ << "' kernels";
+    }
+    force_kernel_config(config_name_);
+    kernel_ = &kernel_of(selected_kernel_config(), dtype_);
+  }
+  void TearDown() override { reset_kernel_config(); }
+
+  // Runs one product and checks it: exact equality in exact mode (after the
+  // one rounding into C's dtype), else a bound growing with k; C's padding
+  // and the inputs untouched. Returns false after the first failure.
+  bool run_and_check(const Shape& s, Layout la, Layout lb, Layout lc, const Epilogue& epilogue,
+                     bool exact, uint32_t seed, bool shared_b = false) {
+    std::mt19937 rng(seed);
+    TestMatrices a(dtype_, s.batch, s.m, s.k, la);
+    TestMatrices b(dtype_, s.batch, s.k, s.n, lb, shared_b);
+    TestMatrices c(dtype_, s.batch, s.m, s.n, lc);
+    if (exact) {
+      a.fill_integers(rng, 4);
+      b.fill_integers(rng, 4);
+    } else {
+      a.fill_reals(rng);
+      b.fill_reals(rng);
+    }
+    if (epilogue.accumulate) {
+      c.fill_integers(rng, 8);
+    } else {
+      c.fill_value(std::numeric_limits<double>::quiet_NaN());
+    }
+    const std::vector<double> expected = reference_product(a, b, c, epilogue);
+    const std::vector<unsigned char> a_before = a.raw();
+    const std::vector<unsigned char> b_before = b.raw();
+
+    GemmBatch batch;
+    batch.dtype = dtype_;
+    batch.batch = s.batch;
+    batch.m = s.m;
+    batch.n = s.n;
+    batch.k = s.k;
+    batch.a = a.operand();
+    batch.b = b.operand();
+    batch.c = c.output();
+    batch.epilogue = epilogue;
+    gemm(batch);
+
+    const std::string what = describe(s, la, lb, lc, epilogue) + ", dtype " + dtype_name(dtype_) +
+                             ", kernel " + kernel_->name + " (" + std::to_string(kernel_->mr) +
+                             "x" + std::to_string(kernel_->nr) + "), seed " + std::to_string(seed);
+    EXPECT_TRUE(a.raw() == a_before) << "A was modified: " << what;
+    EXPECT_TRUE(b.raw() == b_before) << "B was modified: " << what;
+    EXPECT_TRUE(c.sentinels_intact()) << "C's padding was written: " << what;
+    if (::testing::Test::HasFailure()) return false;
+
+    const double eps = dtype_epsilon(dtype_);
+    // Inputs in [-1, 1]: each sum has magnitude <= k; float32 accumulation
+    // error grows like k * eps32 at worst; 16-bit outputs add one rounding.
+    const double accumulate_eps = dtype_ == GemmDType::f64 ? eps : dtype_epsilon(GemmDType::f32);
+    for (int64_t p = 0; p < s.batch; ++p) {
+      for (int64_t i = 0; i < s.m; ++i) {
+        for (int64_t j = 0; j < s.n; ++j) {
+          const double want = expected[static_cast<size_t>((p * s.m + i) * s.n + j)];
+          const double got = c.get(p, i, j);
+          bool ok;
+          if (exact) {
+            ok = got == round_to_dtype(dtype_, want);
+          } else {
+            const double scale = std::abs(epilogue.scale) + 1.0;
+            const double bound = 2.0 * scale * static_cast<double>(s.k + 2) * accumulate_eps +
+                                 2.0 * eps * std::abs(want) + 1e-300;
+            ok = std::abs(got - want) <= bound;
+          }
+          if (!ok) {
+            ADD_FAILURE() << "C[" << p << "][" << i << "][" << j << "]: expected " << want
+                          << ", got " << got << " (" << what << ")";
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  std::string config_name_;
+  GemmDType dtype_ = GemmDType::f32;
+  const TypedGemmKernel* kernel_ = nullptr;
+};
+
+TEST_P(GemmKernelTest, ExactOverTileAndBlockEdges) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr, kc = kernel_->kc;
+  const std::vector<int64_t> ms = {1, mr - 1, mr, mr + 1, 2 * mr + 3};
+  const std::vector<int64_t> ns = {1, nr - 1, nr, nr + 1, 2 * nr + 5};
+  const std::vector<int64_t> ks = {1, 2, 3, 4, 5, 8, 16, 17, kc - 1, kc, kc + 1, 2 * kc + 3};
+  uint32_t seed = 1;
+  for (int64_t m : ms) {
+    for (int64_t n : ns) {
+      for (int64_t k : ks) {
+        if (m < 1 || n < 1) continue;
+        const Epilogue plain{1.0, false};
+        if (!run_and_check({1, m, n, k}, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
+                           plain, true, seed++)) {
+          return;
+        }
+      }
+    }
+  }
+}
+
+TEST_P(GemmKernelTest, ExactForEveryLayoutScaleAndAccumulate) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr;
+  const Shape shape{3, 2 * mr + 1, nr + 3, 37};
+  const Layout layouts[] = {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided};
+  uint32_t seed = 100;
+  for (Layout la : layouts) {
+    for (Layout lb : layouts) {
+      for (Layout lc : layouts) {
+        for (double scale : {1.0, 0.125, -3.0, 0.0}) {
+          for (bool accumulate : {false, true}) {
+            if (!run_and_check(shape, la, lb, lc, Epilogue{scale, accumulate}, true, seed++)) return;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
+  const int64_t kc = kernel_->kc;
+  const Shape shapes[] = {{2, 37, 53, 29}, {1, 61, 17, kc + 7}, {4, 5, 71, 3}, {1, 97, 101, 2 * kc + 1}};
+  uint32_t seed = 500;
+  for (const Shape& s : shapes) {
+    for (double scale : {1.0, 0.125, -3.0}) {
+      for (bool accumulate : {false, true}) {
+        if (!run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                           Epilogue{scale, accumulate}, false, seed++)) {
+          return;
+        }
+        if (!run_and_check(s, Layout::kColumnMajor, Layout::kRowMajor, Layout::kStrided,
+                           Epilogue{scale, accumulate}, false, seed++)) {
+          return;
+        }
+      }
+    }
+  }
+}
+
+TEST_P(GemmKernelTest, SharedWeightWithZeroBatchStride) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr;
+  run_and_check({5, mr + 2, nr + 1, 19}, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
+                Epilogue{0.125, false}, true, 7, /*shared_b=*/true);
+}
+
+TEST_P(GemmKernelTest, KZeroStoresZerosOrLeavesC) {
+  for (bool accumulate : {false, true}) {
+    TestMatrices a(dtype_, 2, 5, 0, Layout::kRowMajor);
+    TestMatrices b(dtype_, 2, 0, 7, Layout::kRowMajor);
+    TestMatrices c(dtype_, 2, 5, 7, Layout::kStrided);
+    c.fill_value(accumulate ? 3.0 : std::numeric_limits<double>::quiet_NaN());
+    GemmBatch batch{dtype_, 2, 5, 7, 0, a.operand(), b.operand(), c.output(), Epilogue{-3.0, accumulate}};
+    gemm(batch);
+    EXPECT_TRUE(c.sentinels_intact());
+    for (int64_t p = 0; p < 2; ++p)
+      for (int64_t i = 0; i < 5; ++i)
+        for (int64_t j = 0; j < 7; ++j) ASSERT_EQ(c.get(p, i, j), accumulate ? 3.0 : 0.0);
+  }
+}
+
+TEST_P(GemmKernelTest, EmptySizesTouchNothing) {
+  const Shape shapes[] = {{0, 4, 4, 4}, {3, 0, 4, 4}, {3, 4, 0, 4}};
+  for (const Shape& s : shapes) {
+    TestMatrices a(dtype_, std::max<int64_t>(s.batch, 1), std::max<int64_t>(s.m, 1), s.k, Layout::kRowMajor);
+    TestMatrices b(dtype_, std::max<int64_t>(s.batch, 1), s.k, std::max<int64_t>(s.n, 1), Layout::kRowMajor);
+    TestMatrices c(dtype_, std::max<int64_t>(s.batch, 1), std::max<int64_t>(s.m, 1),
+                   std::max<int64_t>(s.n, 1), Layout::kRowMajor);
+    const std::vector<unsigned char> before = c.raw();
+    GemmBatch batch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), c.output(), Epilogue{}};
+    gemm(batch);
+    EXPECT_TRUE(c.raw() == before) << "batch " << s.batch << " m " << s.m << " n " << s.n;
+  }
+}
+
+// scale == 1 performs no multiply: the result is the plain product, bit for
+// bit, here compared with accumulating onto zeros (0 + x == x) and with a
+// power-of-two scale undone exactly.
+TEST_P(GemmKernelTest, ScaleOneIsBitIdenticalToPlainProduct) {
+  const Shape s{2, 3 * kernel_->mr + 2, 2 * kernel_->nr + 3, 2 * kernel_->kc + 9};
+  std::mt19937 rng(42);
+  TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
+  TestMatrices b(dtype_, s.batch, s.k, s.n, Layout::kColumnMajor);
+  a.fill_reals(rng);
+  b.fill_reals(rng);
+  TestMatrices plain(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+  TestMatrices onto_zero(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+  TestMatrices doubled(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+  onto_zero.fill_value(0.0);
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), plain.output(), Epilogue{1.0, false}});
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), onto_zero.output(), Epilogue{1.0, true}});
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), doubled.output(), Epilogue{2.0, false}});
+  int64_t zeros = 0;
+  for (int64_t p = 0; p < s.batch; ++p) {
+    for (int64_t i = 0; i < s.m; ++i) {
+      for (int64_t j = 0; j < s.n; ++j) {
+        const double value = plain.get(p, i, j);
+        if (value == 0.0) ++zeros;
+        ASSERT_EQ(value, onto_zero.get(p, i, j)) << p << "," << i << "," << j;
+        ASSERT_EQ(value, doubled.get(p, i, j) / 2.0) << p << "," << i << "," << j;
+      }
+    }
+  }
+  EXPECT_LT(zeros, s.batch * s.m * s.n / 10) << "suspiciously many zeros in the product";
+}
+
+// Several batches of different shapes in one call run as one job.
+TEST_P(GemmKernelTest, BatchListMatchesSeparateCalls) {
+  std::mt19937 rng(9);
+  const Shape shapes[] = {{2, 7, 9, 11}, {1, 33, 40, 65}, {3, 1, 1, 1}};
+  std::vector<TestMatrices> as, bs, together, apart;
+  for (const Shape& s : shapes) {
+    as.emplace_back(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
+    bs.emplace_back(dtype_, s.batch, s.k, s.n, Layout::kRowMajor);
+    together.emplace_back(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+    apart.emplace_back(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+    as.back().fill_reals(rng);
+    bs.back().fill_reals(rng);
+  }
+  std::vector<GemmBatch> list;
+  for (size_t i = 0; i < std::size(shapes); ++i) {
+    const Shape& s = shapes[i];
+    list.push_back({dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(), together[i].output(), Epilogue{0.5, false}});
+    gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(), apart[i].output(), Epilogue{0.5, false}});
+  }
+  gemm(list.data(), list.size());
+  for (size_t i = 0; i < std::size(shapes); ++i) {
+    EXPECT_TRUE(together[i].raw() == apart[i].raw()) << "batch " << i;
+  }
+}
+
+// K is never split, and every element is summed the same way wherever tile
+// edges fall, so any thread count gives the same bits.
+TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
+  const int saved = sgmm::get_num_threads();
+  const Shape shapes[] = {{1, 5 * kernel_->mr + 3, 3 * kernel_->nr + 1, kernel_->kc + 5},
+                          {3, 2 * kernel_->mr + 7, 4 * kernel_->nr + 9, 77},
+                          {5, 3, 8 * kernel_->nr + 1, 33}};
+  for (const Shape& s : shapes) {
+    std::mt19937 rng(17);
+    TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
+    TestMatrices b(dtype_, s.batch, s.k, s.n, Layout::kRowMajor);
+    a.fill_reals(rng);
+    b.fill_reals(rng);
+    std::vector<unsigned char> first;
+    for (int threads : {1, 2, 3, 4}) {
+      sgmm::set_num_threads(threads);
+      TestMatrices c(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+      gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), c.output(), Epilogue{0.125, false}});
+      if (first.empty()) {
+        first = c.raw();
+      } else {
+        EXPECT_TRUE(c.raw() == first) << threads << " threads, m " << s.m << " n " << s.n;
+      }
+    }
+  }
+  sgmm::set_num_threads(saved);
+}
+
+std::string param_name(const ::testing::TestParamInfo<std::tuple<std::string, GemmDType>>& info) {
+  return std::get<0>(info.param) + "_" + dtype_name(std::get<1>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryConfig, GemmKernelTest,
+    ::testing::Combine(::testing::ValuesIn(kernel_config_names()),
+                       ::testing::Values(GemmDType::f32, GemmDType::f64, GemmDType::bf16, GemmDType::f16)),
+    param_name);
+
+}  // namespace
+}  // namespace sgmm::cpu::testing
