@@ -1,0 +1,137 @@
+#include "experiment.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+
+#include "reference_check.hpp"
+
+namespace sgmm::bench {
+
+namespace {
+
+ContenderResult measure_contender(Contender& contender, const BenchCase& bench_case,
+                                  OperandPool& operands, const RunSettings& settings) {
+  ContenderResult result;
+  result.column = contender.column();
+  result.variant = contender.variant();
+  result.tag = contender.tag();
+  result.is_sgmm = contender.is_sgmm();
+  result.computes_same_result = contender.applied_scale(bench_case) == bench_case.scale;
+  try {
+    operands.poison_outputs(bench_case);
+    const std::string refusal = contender.prepare(bench_case, operands);
+    if (!refusal.empty()) {
+      result.outcome = Outcome::skipped;
+      result.note = refusal;
+      contender.release();
+      return result;
+    }
+    contender.run(operands.set(0));
+    const CheckResult check =
+        check_against_float64(bench_case, operands.set(0), contender.applied_scale(bench_case));
+    result.max_relative_error = check.max_relative_error;
+    result.tolerance = check.tolerance;
+    if (!check.passed) {
+      result.outcome = Outcome::wrong;
+      result.note = check.first_failure;
+      contender.release();
+      return result;
+    }
+    let_worker_threads_settle();
+    const size_t copies = operands.size();
+    result.timing = time_calls(
+        [&](int64_t call) { contender.run(operands.set(static_cast<size_t>(call) % copies)); },
+        settings.timing);
+    result.gflops = case_flops(bench_case) / result.timing.median_seconds * 1e-9;
+    result.outcome = Outcome::measured;
+  } catch (const std::exception& e) {
+    result.outcome = Outcome::skipped;
+    result.note = std::string("threw: ") + e.what();
+  }
+  contender.release();
+  return result;
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<BenchShape>& shapes,
+                                ContenderList& contenders, const MachinePeaks& peaks,
+                                const RunSettings& settings, std::ostream& progress) {
+  ExperimentResult experiment;
+  experiment.spec = spec;
+  experiment.peak_gflops = peaks.get(spec.peak_isa, spec.peak_precision, spec.threads);
+  progress << "== " << spec.title << std::endl;
+  for (const BenchShape& shape : shapes) {
+    BenchCase bench_case;
+    bench_case.shape = shape;
+    bench_case.dtype = spec.dtype;
+    bench_case.direction = spec.direction;
+    bench_case.scale = spec.scale;
+    bench_case.threads = spec.threads;
+    bench_case.cold_cache = spec.cold_cache;
+    bench_case.sgmm_kernel = spec.sgmm_kernel;
+    OperandPool operands(bench_case, settings.cold_cache_bytes);
+    ShapeResult shape_result;
+    shape_result.shape = shape;
+    for (const std::unique_ptr<Contender>& contender : contenders) {
+      if (spec.sgmm_only && !contender->is_sgmm()) continue;
+      ContenderResult result = measure_contender(*contender, bench_case, operands, settings);
+      char line[256];
+      if (result.outcome == Outcome::measured) {
+        std::snprintf(line, sizeof line, "  %-7s %-22s %9.2f GFLOP/s  (%d x %lld calls, err %.1e)",
+                      shape.name, result.column.c_str(), result.gflops, result.timing.samples,
+                      static_cast<long long>(result.timing.calls_per_sample),
+                      result.max_relative_error);
+      } else {
+        std::snprintf(line, sizeof line, "  %-7s %-22s %s", shape.name, result.column.c_str(),
+                      result.outcome == Outcome::wrong ? "WRONG RESULT" : "skipped");
+      }
+      progress << line;
+      if (!result.note.empty()) progress << ": " << result.note;
+      progress << std::endl;
+      shape_result.contenders.push_back(std::move(result));
+    }
+    experiment.shapes.push_back(std::move(shape_result));
+  }
+  return experiment;
+}
+
+const ContenderResult* best_in_column(const ShapeResult& shape, const std::string& column) {
+  const ContenderResult* best = nullptr;
+  for (const ContenderResult& result : shape.contenders) {
+    if (result.column != column || result.outcome != Outcome::measured) continue;
+    if (best == nullptr || result.gflops > best->gflops) best = &result;
+  }
+  return best;
+}
+
+const ContenderResult* headline_sgmm(const ShapeResult& shape) {
+  if (const ContenderResult* api = best_in_column(shape, "sgmm")) return api;
+  return best_in_column(shape, "sgmm gemm");
+}
+
+const ContenderResult* best_peer(const ShapeResult& shape) {
+  const ContenderResult* best = nullptr;
+  for (const ContenderResult& result : shape.contenders) {
+    if (result.is_sgmm || !result.computes_same_result || result.outcome != Outcome::measured) {
+      continue;
+    }
+    if (best == nullptr || result.gflops > best->gflops) best = &result;
+  }
+  return best;
+}
+
+std::vector<std::string> experiment_columns(const ExperimentResult& experiment) {
+  std::vector<std::string> columns;
+  for (const ShapeResult& shape : experiment.shapes) {
+    for (const ContenderResult& result : shape.contenders) {
+      if (std::find(columns.begin(), columns.end(), result.column) == columns.end()) {
+        columns.push_back(result.column);
+      }
+    }
+  }
+  return columns;
+}
+
+}  // namespace sgmm::bench

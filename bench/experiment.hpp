@@ -1,0 +1,80 @@
+#pragma once
+// An experiment is one table of the report: a setting (dtype, direction,
+// scale, threads, kernel, cache state) measured over the shape list for
+// every contender that takes part.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "bench_case.hpp"
+#include "contender.hpp"
+#include "fma_peak.hpp"
+#include "timing.hpp"
+
+namespace sgmm::bench {
+
+struct ExperimentSpec {
+  std::string id;     // "forward", "backward", ... (JSON key, command-line name)
+  std::string title;  // the table's heading
+  BenchDType dtype = BenchDType::f32;
+  Direction direction = Direction::forward;
+  double scale = kBenchScale;
+  int threads = 2;
+  bool cold_cache = false;
+  std::string sgmm_kernel;  // empty: sgmm's automatic choice
+  bool sgmm_only = false;   // peers take no part (bfloat16, forced kernels, scale overhead)
+  // The peak the "% of peak" column divides by.
+  VectorIsa peak_isa = VectorIsa::avx512;
+  PeakPrecision peak_precision = PeakPrecision::f32;
+  // Another experiment whose sgmm numbers this one is compared with (ratio column).
+  std::string compare_with;
+};
+
+enum class Outcome { measured, wrong, skipped };
+
+struct ContenderResult {
+  std::string column;
+  std::string variant;
+  std::string tag;
+  bool is_sgmm = false;
+  // False for a contender that does less work (libxsmm without its scale).
+  bool computes_same_result = true;
+  Outcome outcome = Outcome::skipped;
+  std::string note;  // why skipped, or the first wrong element
+  double max_relative_error = 0;
+  double tolerance = 0;
+  Timing timing;
+  double gflops = 0;
+};
+
+struct ShapeResult {
+  BenchShape shape{};
+  std::vector<ContenderResult> contenders;
+};
+
+struct ExperimentResult {
+  ExperimentSpec spec;
+  double peak_gflops = 0;
+  std::vector<ShapeResult> shapes;
+};
+
+struct RunSettings {
+  TimingPolicy timing;
+  size_t cold_cache_bytes = size_t{64} << 20;  // twice a 32 MiB L3
+};
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<BenchShape>& shapes,
+                                ContenderList& contenders, const MachinePeaks& peaks,
+                                const RunSettings& settings, std::ostream& progress);
+
+// The best measured variant of a column for one shape, or null.
+const ContenderResult* best_in_column(const ShapeResult& shape, const std::string& column);
+// The sgmm number a table leads with: the public API when it was measured, else the driver.
+const ContenderResult* headline_sgmm(const ShapeResult& shape);
+// The fastest measured peer that computes the same result as sgmm, or null.
+const ContenderResult* best_peer(const ShapeResult& shape);
+// Columns in first-seen order.
+std::vector<std::string> experiment_columns(const ExperimentResult& experiment);
+
+}  // namespace sgmm::bench

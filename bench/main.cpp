@@ -1,0 +1,289 @@
+// sgmm_bench: measures sgmm against OpenBLAS, oneDNN, libxsmm and Eigen in
+// one run, on the shape list of shapes.hpp, and writes the results as
+// markdown, JSON and an SVG chart. See bench/README.md.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "contender.hpp"
+#include "cpu/dispatch.hpp"
+#include "experiment.hpp"
+#include "report.hpp"
+#include "sgmm/runtime.hpp"
+#include "sgmm/version.hpp"
+
+namespace sgmm::bench {
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: sgmm_bench [options]
+
+  --quick              a few shapes, short measurements, forward only (< 1 minute)
+  --modes=LIST         comma-separated experiments (default: all):
+                         forward    float32 forward, all libraries
+                         threads1   float32 forward on 1 thread, all libraries
+                         backward   grad input + grad weight, all libraries
+                         scale1     sgmm with scale = 1 against scale = 0.125
+                         f64        float64 forward (OpenBLAS dgemm, Eigen, libxsmm)
+                         bf16       sgmm bfloat16 against its own float32
+                         avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
+                         cold       float32 forward with a cold cache, all libraries
+  --shapes=LIST        comma-separated shape names (default: all; see --list-shapes)
+  --threads=N          threads for every library (default 2)
+  --seconds=S          time per measurement (default 0.3; --quick: 0.05)
+  --markdown=PATH      also write the markdown report to PATH
+  --json=PATH          write the results as JSON to PATH
+  --svg=PATH           draw the first experiment as an SVG chart (needs gnuplot)
+  --list-shapes        print the shape list and exit
+)";
+
+const std::vector<std::string> kAllModes = {"forward", "threads1", "backward", "scale1",
+                                            "f64",     "bf16",     "avx2",     "cold"};
+// Small and mid shapes: enough to see each regime in a few seconds.
+const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
+
+struct Options {
+  bool quick = false;
+  bool list_shapes = false;
+  std::vector<std::string> modes;
+  std::vector<std::string> shapes;
+  int threads = 2;
+  double seconds = 0;
+  std::string markdown_path, json_path, svg_path;
+  std::string command_line;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+Options parse_options(int argc, char** argv) {
+  Options options;
+  options.command_line = "sgmm_bench";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    options.command_line += " " + arg;
+    auto value_of = [&](const std::string& flag) -> const char* {
+      return arg.rfind(flag + "=", 0) == 0 ? arg.c_str() + flag.size() + 1 : nullptr;
+    };
+    if (arg == "--quick") {
+      options.quick = true;
+    } else if (arg == "--list-shapes") {
+      options.list_shapes = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (const char* v = value_of("--modes")) {
+      options.modes = split_list(v);
+    } else if (const char* v = value_of("--shapes")) {
+      options.shapes = split_list(v);
+    } else if (const char* v = value_of("--threads")) {
+      options.threads = std::stoi(v);
+    } else if (const char* v = value_of("--seconds")) {
+      options.seconds = std::stod(v);
+    } else if (const char* v = value_of("--markdown")) {
+      options.markdown_path = v;
+    } else if (const char* v = value_of("--json")) {
+      options.json_path = v;
+    } else if (const char* v = value_of("--svg")) {
+      options.svg_path = v;
+    } else {
+      throw std::invalid_argument("unknown option '" + arg + "'\n" + kUsage);
+    }
+  }
+  if (options.threads < 1) throw std::invalid_argument("--threads must be at least 1");
+  if (options.modes.empty()) options.modes = options.quick ? std::vector<std::string>{"forward"} : kAllModes;
+  for (const std::string& mode : options.modes) {
+    if (std::find(kAllModes.begin(), kAllModes.end(), mode) == kAllModes.end()) {
+      throw std::invalid_argument("unknown mode '" + mode + "'\n" + kUsage);
+    }
+  }
+  if (options.shapes.empty() && options.quick) options.shapes = kQuickShapes;
+  if (options.seconds <= 0) options.seconds = options.quick ? 0.05 : 0.3;
+  return options;
+}
+
+std::vector<BenchShape> select_shapes(const std::vector<std::string>& names) {
+  if (names.empty()) return {kBenchShapes.begin(), kBenchShapes.end()};
+  std::vector<BenchShape> shapes;
+  for (const std::string& name : names) {
+    auto found = std::find_if(kBenchShapes.begin(), kBenchShapes.end(),
+                              [&](const BenchShape& s) { return name == s.name; });
+    if (found == kBenchShapes.end()) throw std::invalid_argument("unknown shape '" + name + "'");
+    shapes.push_back(*found);
+  }
+  return shapes;
+}
+
+std::string threads_text(int threads) {
+  return std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+}
+
+ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
+  ExperimentSpec spec;
+  spec.id = mode;
+  spec.threads = threads;
+  if (mode == "forward") {
+    spec.title = "float32 forward, " + threads_text(threads);
+  } else if (mode == "threads1") {
+    spec.threads = 1;
+    spec.title = "float32 forward, 1 thread";
+  } else if (mode == "backward") {
+    spec.direction = Direction::backward;
+    spec.title = "float32 backward (grad input + grad weight), " + threads_text(threads);
+  } else if (mode == "scale1") {
+    spec.scale = 1.0;
+    spec.sgmm_only = true;
+    spec.compare_with = "forward";
+    spec.title = "sgmm float32 forward, scale = 1 (ratio: scale 1 over scale 0.125)";
+  } else if (mode == "f64") {
+    spec.dtype = BenchDType::f64;
+    spec.peak_precision = PeakPrecision::f64;
+    spec.title = "float64 forward, " + threads_text(threads);
+  } else if (mode == "bf16") {
+    spec.dtype = BenchDType::bf16;
+    spec.sgmm_only = true;
+    spec.compare_with = "forward";
+    spec.title = "sgmm bfloat16 forward (ratio: bfloat16 over float32)";
+  } else if (mode == "avx2") {
+    spec.sgmm_kernel = "avx2";
+    spec.sgmm_only = true;
+    spec.peak_isa = VectorIsa::avx2;
+    spec.compare_with = "forward";
+    spec.title = "sgmm float32 forward forced to AVX2 kernels (ratio: AVX2 over automatic)";
+  } else if (mode == "cold") {
+    spec.cold_cache = true;
+    spec.title = "float32 forward, cold cache, " + threads_text(threads);
+  }
+  return spec;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  return text;
+}
+
+void append(ContenderList& list, ContenderList more) {
+  for (std::unique_ptr<Contender>& contender : more) list.push_back(std::move(contender));
+}
+
+// Every contender this build has, and a line per peer saying whether it is in.
+ContenderList gather_contenders(std::vector<PeerStatus>& peers) {
+  ContenderList contenders;
+#ifdef SGMM_BENCH_HAVE_TENSOR_API
+  append(contenders, make_sgmm_api_contenders());
+  peers.push_back({"sgmm public API", true, "scaled_grouped_mm_out"});
+#else
+  peers.push_back({"sgmm public API", false,
+                   "the tensor/ops layers were not in this build; sgmm measured through its driver"});
+#endif
+  append(contenders, make_sgmm_gemm_contenders());
+#ifdef SGMM_BENCH_HAVE_OPENBLAS
+  append(contenders, make_openblas_contenders());
+  peers.push_back({"OpenBLAS", true, openblas_build_description()});
+#else
+  peers.push_back({"OpenBLAS", false, "not found at configure time: apt-get install libopenblas-dev"});
+#endif
+#ifdef SGMM_BENCH_HAVE_ONEDNN
+  append(contenders, make_onednn_contenders());
+  peers.push_back({"oneDNN", true, onednn_build_description()});
+#else
+  peers.push_back({"oneDNN", false, "not found at configure time: apt-get install libdnnl-dev"});
+#endif
+#ifdef SGMM_BENCH_HAVE_LIBXSMM
+  append(contenders, make_libxsmm_contenders());
+  peers.push_back({"libxsmm", true, libxsmm_build_description()});
+#else
+  peers.push_back({"libxsmm", false, "not found at configure time: apt-get install libxsmm-dev"});
+#endif
+#ifdef SGMM_BENCH_HAVE_EIGEN
+  append(contenders, make_eigen_contenders());
+  peers.push_back({"Eigen", true, eigen_build_description()});
+#else
+  peers.push_back({"Eigen", false, "not found at configure time: apt-get install libeigen3-dev"});
+#endif
+  return contenders;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream file(path);
+  if (!file) throw std::runtime_error("cannot write " + path);
+  file << text;
+}
+
+int run_benchmark(const Options& options) {
+  if (options.list_shapes) {
+    for (const BenchShape& s : kBenchShapes) {
+      std::cout << s.name << " " << s.b << "x" << s.m << "x" << s.k << "x" << s.n << "\n";
+    }
+    return 0;
+  }
+  const std::vector<BenchShape> shapes = select_shapes(options.shapes);
+
+  RunReport report;
+  report.command_line = options.command_line;
+  report.date_utc = utc_now();
+  report.cpu = cpu_model_name();
+  report.hardware_threads = std::thread::hardware_concurrency();
+  report.quick = options.quick;
+  report.target_seconds = options.seconds;
+  report.sgmm_version = SGMM_VERSION;
+  report.sgmm_kernel = cpu::active_kernel_config();
+  report.sgmm_dispatch_reasons = cpu::dispatch_reasons();
+
+  ContenderList contenders = gather_contenders(report.peers);
+  for (const PeerStatus& peer : report.peers) {
+    std::cout << (peer.built ? "  with    " : "  without ") << peer.name << ": " << peer.detail
+              << "\n";
+  }
+
+  report.peak_threads = {1};
+  if (options.threads != 1) report.peak_threads.push_back(options.threads);
+  std::cout << "measuring the FMA peak ..." << std::endl;
+  report.peaks = measure_machine_peaks(report.peak_threads, options.quick ? 0.05 : 0.3);
+
+  RunSettings settings;
+  settings.timing.target_seconds = options.seconds;
+  for (const std::string& mode : options.modes) {
+    report.experiments.push_back(run_experiment(experiment_for_mode(mode, options.threads), shapes,
+                                                contenders, report.peaks, settings, std::cout));
+  }
+
+  const std::string markdown = render_markdown(report);
+  std::cout << "\n" << markdown;
+  if (!options.markdown_path.empty()) write_file(options.markdown_path, markdown);
+  if (!options.json_path.empty()) write_file(options.json_path, render_json(report));
+  if (!options.svg_path.empty()) {
+    const std::string notice = render_svg_chart(report, options.svg_path);
+    if (!notice.empty()) std::cout << "\nchart: " << notice << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+}  // namespace sgmm::bench
+
+int main(int argc, char** argv) {
+  try {
+    return sgmm::bench::run_benchmark(sgmm::bench::parse_options(argc, argv));
+  } catch (const std::exception& e) {
+    std::cerr << "sgmm_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
