@@ -75,9 +75,15 @@ CpuFeatures detect_cpu_features() {
 std::vector<std::string> CpuFeatures::names() const {
   std::vector<std::string> out;
   const std::pair<bool, const char*> table[] = {
-      {avx, "avx"},           {avx2, "avx2"},         {fma, "fma"},
-      {f16c, "f16c"},         {avx512f, "avx512f"},   {avx512bw, "avx512bw"},
-      {avx512dq, "avx512dq"}, {avx512vl, "avx512vl"}, {avx512_bf16, "avx512_bf16"},
+      {avx, "avx"},
+      {avx2, "avx2"},
+      {fma, "fma"},
+      {f16c, "f16c"},
+      {avx512f, "avx512f"},
+      {avx512bw, "avx512bw"},
+      {avx512dq, "avx512dq"},
+      {avx512vl, "avx512vl"},
+      {avx512_bf16, "avx512_bf16"},
       {avx512_vnni, "avx512_vnni"},
   };
   for (const auto& [present, name] : table) {

@@ -90,9 +90,11 @@ AutomaticChoice choose_automatically() {
   }
   if (!cap_note.empty()) choice.reasons.push_back(cap_note);
   if (const char* verbose = std::getenv("SGMM_VERBOSE"); verbose != nullptr && verbose[0] == '1') {
-    for (const std::string& line : choice.reasons) std::fprintf(stderr, "sgmm: dispatch: %s\n", line.c_str());
+    for (const std::string& line : choice.reasons)
+      std::fprintf(stderr, "sgmm: dispatch: %s\n", line.c_str());
     const KernelConfig& config = kConfigs[choice.index].table();
-    std::fprintf(stderr, "sgmm: dispatch: f32 %s (mc %lld kc %lld nc %lld), f64 %s, bf16 %s, f16 %s\n",
+    std::fprintf(stderr,
+                 "sgmm: dispatch: f32 %s (mc %lld kc %lld nc %lld), f64 %s, bf16 %s, f16 %s\n",
                  config.f32.name, static_cast<long long>(config.f32.mc),
                  static_cast<long long>(config.f32.kc), static_cast<long long>(config.f32.nc),
                  config.f64.name, config.bf16.name, config.f16.name);
@@ -133,7 +135,8 @@ void force_kernel_config(const std::string& name) {
   SGMM_CHECK(index >= 0, "force_kernel_config: unknown kernel configuration '", name,
              "': expected one of avx512, avx2, generic");
   const char* refusal = kConfigs[index].refusal(cpu_features());
-  SGMM_CHECK(refusal == nullptr, "force_kernel_config: this CPU cannot run '", name, "': ", refusal);
+  SGMM_CHECK(refusal == nullptr, "force_kernel_config: this CPU cannot run '", name,
+             "': ", refusal);
   forced_index.store(index, std::memory_order_release);
 }
 

@@ -34,8 +34,8 @@ void store_tile_f32(const float* tile, int64_t tile_stride, float* c, int64_t rs
   store_tile(tile, tile_stride, c, rs_c, cs_c, m, n, epilogue.scale_f32, epilogue);
 }
 
-void store_tile_f64(const double* tile, int64_t tile_stride, double* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+void store_tile_f64(const double* tile, int64_t tile_stride, double* c, int64_t rs_c, int64_t cs_c,
+                    int m, int n, const KernelEpilogue& epilogue) {
   store_tile(tile, tile_stride, c, rs_c, cs_c, m, n, epilogue.scale_f64, epilogue);
 }
 

@@ -13,6 +13,8 @@
 // the same kernel whatever the tiling, so results do not depend on the
 // thread count. Packing buffers are per thread and only grow, so steady
 // state calls do not allocate.
+#include "cpu/gemm_driver.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -37,25 +39,35 @@ constexpr size_t kBufferAlignment = 64;
 
 size_t element_bytes(GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return 4;
-    case GemmDType::f64: return 8;
-    case GemmDType::bf16: return 2;
-    case GemmDType::f16: return 2;
+    case GemmDType::f32:
+      return 4;
+    case GemmDType::f64:
+      return 8;
+    case GemmDType::bf16:
+      return 2;
+    case GemmDType::f16:
+      return 2;
   }
   return 4;
 }
 
 const TypedGemmKernel& kernel_for(const KernelConfig& config, GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return config.f32;
-    case GemmDType::f64: return config.f64;
-    case GemmDType::bf16: return config.bf16;
-    case GemmDType::f16: return config.f16;
+    case GemmDType::f32:
+      return config.f32;
+    case GemmDType::f64:
+      return config.f64;
+    case GemmDType::bf16:
+      return config.bf16;
+    case GemmDType::f16:
+      return config.f16;
   }
   return config.f32;
 }
 
-int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+int64_t round_up(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
 
 // A cache-line aligned buffer that only grows.
 class ScratchBuffer {
@@ -63,15 +75,15 @@ class ScratchBuffer {
   ScratchBuffer() = default;
   ScratchBuffer(const ScratchBuffer&) = delete;
   ScratchBuffer& operator=(const ScratchBuffer&) = delete;
-  ~ScratchBuffer() { ::operator delete(data_, std::align_val_t{kBufferAlignment}); }
+  ~ScratchBuffer() { ::operator delete (data_, std::align_val_t{kBufferAlignment}); }
 
   void* reserve(size_t bytes) {
     if (bytes > capacity_) {
-      ::operator delete(data_, std::align_val_t{kBufferAlignment});
+      ::operator delete (data_, std::align_val_t{kBufferAlignment});
       data_ = nullptr;
       capacity_ = 0;
       const size_t rounded = (bytes + 4095) & ~size_t{4095};
-      data_ = ::operator new(rounded, std::align_val_t{kBufferAlignment});
+      data_ = ::operator new (rounded, std::align_val_t{kBufferAlignment});
       capacity_ = rounded;
     }
     return data_;
@@ -82,8 +94,40 @@ class ScratchBuffer {
   size_t capacity_ = 0;
 };
 
-// Each thread's packing buffers and the float tile for 16-bit outputs.
+// The largest packed A block, packed B panel and float tile that any
+// configuration's block sizes allow.
+struct ScratchSizes {
+  size_t packed_a = 0;
+  size_t packed_b = 0;
+  size_t float_tile = 0;
+};
+
+ScratchSizes largest_scratch_sizes() {
+  ScratchSizes sizes;
+  for (const KernelConfig* config :
+       {&avx512_kernel_config(), &avx2_kernel_config(), &generic_kernel_config()}) {
+    for (const TypedGemmKernel* k : {&config->f32, &config->f64, &config->bf16, &config->f16}) {
+      const int64_t kp = round_up(k->kc, k->k_step);
+      sizes.packed_a = std::max(sizes.packed_a,
+                                static_cast<size_t>(round_up(k->mc, k->mr) * kp * k->packed_bytes));
+      sizes.packed_b = std::max(sizes.packed_b,
+                                static_cast<size_t>(round_up(k->nc, k->nr) * kp * k->packed_bytes));
+      sizes.float_tile =
+          std::max(sizes.float_tile, static_cast<size_t>(k->mc * k->nc) * sizeof(float));
+    }
+  }
+  return sizes;
+}
+
+// Each thread's packing buffers and the float tile for 16-bit outputs,
+// sized once for the largest block, so no later call allocates.
 struct ThreadScratch {
+  ThreadScratch() {
+    static const ScratchSizes sizes = largest_scratch_sizes();
+    packed_a.reserve(sizes.packed_a);
+    packed_b.reserve(sizes.packed_b);
+    float_tile.reserve(sizes.float_tile);
+  }
   ScratchBuffer packed_a;
   ScratchBuffer packed_b;
   ScratchBuffer float_tile;
@@ -224,39 +268,43 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
   }
 }
 
-// For bf16 and f16 outputs: each NC-wide slice of the tile is summed in
+// For bf16 and f16 outputs: each MC x NC block of the tile is summed in
 // float32 (scratch), then rounded once into C with the epilogue.
 void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
                             const KernelEpilogue& epilogue, ThreadScratch& scratch) {
-  const int64_t max_cols = std::min(kern.nc, t.n);
-  float* sums = static_cast<float*>(
-      scratch.float_tile.reserve(static_cast<size_t>(t.m * max_cols) * sizeof(float)));
+  float* sums = static_cast<float*>(scratch.float_tile.reserve(
+      static_cast<size_t>(std::min(kern.mc, t.m) * std::min(kern.nc, t.n)) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
   const float scale = epilogue.scale_f32;
-  for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
-    const int64_t nb = std::min(kern.nc, t.n - jc);
-    TileTask slice = t;
-    slice.b = t.b + jc * t.cs_b * t.elem;
-    slice.n = nb;
-    slice.c = reinterpret_cast<char*>(sums);
-    slice.rs_c = nb;
-    slice.cs_c = 1;
-    slice.c_elem = sizeof(float);
-    compute_tile(kern, slice, plain, scratch);
-    for (int64_t i = 0; i < t.m; ++i) {
-      uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + i * t.rs_c + jc * t.cs_c;
-      const float* row_sums = sums + i * nb;
-      for (int64_t j = 0; j < nb; ++j) {
-        uint16_t& out = row[j * t.cs_c];
-        const float acc = row_sums[j];
-        float value;
-        if (epilogue.add_to_c) {
-          const float old = dtype == GemmDType::bf16 ? bf16_to_float(out) : f16_to_float(out);
-          value = epilogue.scale_is_one ? old + acc : std::fma(acc, scale, old);
-        } else {
-          value = epilogue.scale_is_one ? acc : acc * scale;
+  for (int64_t ic = 0; ic < t.m; ic += kern.mc) {
+    const int64_t mb = std::min(kern.mc, t.m - ic);
+    for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
+      const int64_t nb = std::min(kern.nc, t.n - jc);
+      TileTask block = t;
+      block.a = t.a + ic * t.rs_a * t.elem;
+      block.b = t.b + jc * t.cs_b * t.elem;
+      block.m = mb;
+      block.n = nb;
+      block.c = reinterpret_cast<char*>(sums);
+      block.rs_c = nb;
+      block.cs_c = 1;
+      block.c_elem = sizeof(float);
+      compute_tile(kern, block, plain, scratch);
+      for (int64_t i = 0; i < mb; ++i) {
+        uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + (ic + i) * t.rs_c + jc * t.cs_c;
+        const float* row_sums = sums + i * nb;
+        for (int64_t j = 0; j < nb; ++j) {
+          uint16_t& out = row[j * t.cs_c];
+          const float acc = row_sums[j];
+          float value;
+          if (epilogue.add_to_c) {
+            const float old = dtype == GemmDType::bf16 ? bf16_to_float(out) : f16_to_float(out);
+            value = epilogue.scale_is_one ? old + acc : std::fma(acc, scale, old);
+          } else {
+            value = epilogue.scale_is_one ? acc : acc * scale;
+          }
+          out = dtype == GemmDType::bf16 ? float_to_bf16(value) : float_to_f16(value);
         }
-        out = dtype == GemmDType::bf16 ? float_to_bf16(value) : float_to_f16(value);
       }
     }
   }
@@ -278,7 +326,8 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
   const BatchPlan* plan_end = job.plans + job.count;
   const BatchPlan* plan =
       std::upper_bound(job.plans, plan_end, item,
-                       [](int64_t value, const BatchPlan& p) { return value < p.first_item; }) - 1;
+                       [](int64_t value, const BatchPlan& p) { return value < p.first_item; }) -
+      1;
   const GemmBatch& batch = job.batches[plan - job.plans];
   const int64_t local = item - plan->first_item;
   const int64_t entry = local / plan->items_per_entry;
@@ -299,9 +348,12 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
   t.cs_b = batch.b.col_stride;
   t.rs_c = batch.c.row_stride;
   t.cs_c = batch.c.col_stride;
-  t.a = static_cast<const char*>(batch.a.data) + (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
-  t.b = static_cast<const char*>(batch.b.data) + (entry * batch.b.batch_stride + j0 * t.cs_b) * elem;
-  t.c = static_cast<char*>(batch.c.data) + (entry * batch.c.batch_stride + i0 * t.rs_c + j0 * t.cs_c) * elem;
+  t.a =
+      static_cast<const char*>(batch.a.data) + (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
+  t.b =
+      static_cast<const char*>(batch.b.data) + (entry * batch.b.batch_stride + j0 * t.cs_b) * elem;
+  t.c = static_cast<char*>(batch.c.data) +
+        (entry * batch.c.batch_stride + i0 * t.rs_c + j0 * t.cs_c) * elem;
   if (t.m <= 0 || t.n <= 0) return;
   if (t.k == 0) {
     store_zero_tile(t, batch.epilogue.accumulate);
@@ -326,6 +378,8 @@ KernelEpilogue kernel_epilogue(const Epilogue& e) {
 
 }  // namespace
 
+void prepare_gemm_thread() { thread_scratch(); }
+
 void gemm(const GemmBatch* batches, size_t count) {
   if (count == 0) return;
   const KernelConfig& config = selected_kernel_config();
@@ -343,8 +397,8 @@ void gemm(const GemmBatch* batches, size_t count) {
   if (products == 0) return;
   const bool parallel = threads > 1 && flops >= kMinFlopsForThreads;
   // Split products into tiles only when whole products would leave threads idle.
-  const bool split = parallel && products % threads != 0 &&
-                     products < kProductsPerThreadWithoutSplit * threads;
+  const bool split =
+      parallel && products % threads != 0 && products < kProductsPerThreadWithoutSplit * threads;
 
   thread_local std::vector<BatchPlan> plans;
   plans.resize(count);

@@ -10,14 +10,16 @@ KernelConfig make_avx2_config() {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;
   config.name = "avx2";
-  config.f32 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
-                pack_f32_6_avx2, pack_f32_16_avx2, gemm_f32_6x16_avx2};
-  config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0,
-                pack_f64_6_avx2, pack_f64_8_avx2, gemm_f64_6x8_avx2};
-  config.bf16 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
-                 pack_bf16_to_f32_6_avx2, pack_bf16_to_f32_16_avx2, gemm_f32_6x16_avx2};
-  config.f16 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0,
-                pack_f16_to_f32_6_avx2, pack_f16_to_f32_16_avx2, gemm_f32_6x16_avx2};
+  config.f32 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0, pack_f32_6_avx2, pack_f32_16_avx2,
+                gemm_f32_6x16_avx2};
+  config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0, pack_f64_6_avx2, pack_f64_8_avx2,
+                gemm_f64_6x8_avx2};
+  config.bf16 = {
+      "gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0, pack_bf16_to_f32_6_avx2, pack_bf16_to_f32_16_avx2,
+      gemm_f32_6x16_avx2};
+  config.f16 = {
+      "gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0, pack_f16_to_f32_6_avx2, pack_f16_to_f32_16_avx2,
+      gemm_f32_6x16_avx2};
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

@@ -12,19 +12,48 @@ KernelConfig make_avx512_config() {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;
   config.name = "avx512";
-  config.f32 = {"gemm_f32_14x32_avx512", 14, 32, 1, 4, 0, 0, 0,
-                pack_f32_14_avx512, pack_f32_32_avx512, gemm_f32_14x32_avx512};
-  config.f64 = {"gemm_f64_14x16_avx512", 14, 16, 1, 8, 0, 0, 0,
-                pack_f64_14_avx512, pack_f64_16_avx512, gemm_f64_14x16_avx512};
+  config.f32 = {
+      "gemm_f32_14x32_avx512", 14, 32, 1, 4, 0, 0, 0, pack_f32_14_avx512, pack_f32_32_avx512,
+      gemm_f32_14x32_avx512};
+  config.f64 = {
+      "gemm_f64_14x16_avx512", 14, 16, 1, 8, 0, 0, 0, pack_f64_14_avx512, pack_f64_16_avx512,
+      gemm_f64_14x16_avx512};
   if (cpu.avx512_bf16) {
-    config.bf16 = {"gemm_bf16_14x32_avx512", 14, 32, 2, 2, 0, 0, 0,
-                   pack_bf16_pairs_14_avx512, pack_bf16_pairs_32_avx512, gemm_bf16_14x32_avx512};
+    config.bf16 = {"gemm_bf16_14x32_avx512",
+                   14,
+                   32,
+                   2,
+                   2,
+                   0,
+                   0,
+                   0,
+                   pack_bf16_pairs_14_avx512,
+                   pack_bf16_pairs_32_avx512,
+                   gemm_bf16_14x32_avx512};
   } else {
-    config.bf16 = {"gemm_f32_14x32_avx512", 14, 32, 1, 4, 0, 0, 0,
-                   pack_bf16_to_f32_14_avx512, pack_bf16_to_f32_32_avx512, gemm_f32_14x32_avx512};
+    config.bf16 = {"gemm_f32_14x32_avx512",
+                   14,
+                   32,
+                   1,
+                   4,
+                   0,
+                   0,
+                   0,
+                   pack_bf16_to_f32_14_avx512,
+                   pack_bf16_to_f32_32_avx512,
+                   gemm_f32_14x32_avx512};
   }
-  config.f16 = {"gemm_f32_14x32_avx512", 14, 32, 1, 4, 0, 0, 0,
-                pack_f16_to_f32_14_avx512, pack_f16_to_f32_32_avx512, gemm_f32_14x32_avx512};
+  config.f16 = {"gemm_f32_14x32_avx512",
+                14,
+                32,
+                1,
+                4,
+                0,
+                0,
+                0,
+                pack_f16_to_f32_14_avx512,
+                pack_f16_to_f32_32_avx512,
+                gemm_f32_14x32_avx512};
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

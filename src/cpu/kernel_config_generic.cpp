@@ -30,15 +30,34 @@ KernelConfig make_generic_config() {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;
   config.name = "generic";
-  config.f32 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
-                pack_f32_4_reference, pack_f32_8_reference, gemm_f32_4x8_reference};
-  config.f64 = {"gemm_f64_4x4_reference", 4, 4, 1, 8, 0, 0, 0,
-                pack_f64_4_reference, pack_f64_4_reference, gemm_f64_4x4_reference};
-  config.bf16 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
-                 pack_bf16_to_f32_4_reference, pack_bf16_to_f32_8_reference,
+  config.f32 = {
+      "gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0, pack_f32_4_reference, pack_f32_8_reference,
+      gemm_f32_4x8_reference};
+  config.f64 = {
+      "gemm_f64_4x4_reference", 4, 4, 1, 8, 0, 0, 0, pack_f64_4_reference, pack_f64_4_reference,
+      gemm_f64_4x4_reference};
+  config.bf16 = {"gemm_f32_4x8_reference",
+                 4,
+                 8,
+                 1,
+                 4,
+                 0,
+                 0,
+                 0,
+                 pack_bf16_to_f32_4_reference,
+                 pack_bf16_to_f32_8_reference,
                  gemm_f32_4x8_reference};
-  config.f16 = {"gemm_f32_4x8_reference", 4, 8, 1, 4, 0, 0, 0,
-                pack_f16_to_f32_4_reference, pack_f16_to_f32_8_reference, gemm_f32_4x8_reference};
+  config.f16 = {"gemm_f32_4x8_reference",
+                4,
+                8,
+                1,
+                4,
+                0,
+                0,
+                0,
+                pack_f16_to_f32_4_reference,
+                pack_f16_to_f32_8_reference,
+                gemm_f32_4x8_reference};
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

@@ -28,8 +28,8 @@ __m256d f64_epilogue(__m256d acc, const double* c, __m256d scale, const KernelEp
 
 // MR x 16 floats: 2*MR ymm accumulators, two B vectors, one broadcast.
 template <int MR>
-void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t rs_c, int64_t cs_c,
+                    int m, int n, const KernelEpilogue& epilogue) {
   __m256 lo[MR], hi[MR];
 #pragma GCC unroll 8
   for (int i = 0; i < MR; ++i) {
@@ -175,8 +175,8 @@ void gemm_f32_6x16_avx2(int64_t k, const void* a, const void* b, void* c, int64_
   gemm_f32_mrx16<6>(k, static_cast<const float*>(a), static_cast<const float*>(b),
                     static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
 }
-void gemm_f64_6x8_avx2(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
-                       int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+void gemm_f64_6x8_avx2(int64_t k, const void* a, const void* b, void* c, int64_t rs_c, int64_t cs_c,
+                       int m, int n, const KernelEpilogue& epilogue) {
   gemm_f64_mrx8<6>(k, static_cast<const double*>(a), static_cast<const double*>(b),
                    static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
 }

@@ -97,8 +97,8 @@ void store_f64_tile(const __m512d (&lo)[MR], const __m512d (&hi)[MR], double* c,
 // MR x 32 floats: per k, two B vectors and MR broadcasts of A feed 2*MR
 // independent FMA chains.
 template <int MR>
-void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t rs_c, int64_t cs_c,
+                    int m, int n, const KernelEpilogue& epilogue) {
   __m512 lo[MR], hi[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -200,7 +200,8 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
       for (int64_t p = 0; p < k; ++p) {
         const float* s = panel + p * k_stride;
         _mm512_mask_storeu_ps(dst, store_lo, _mm512_maskz_loadu_ps(load_lo, s));
-        if (R > 16) _mm512_mask_storeu_ps(dst + 16, store_hi, _mm512_maskz_loadu_ps(load_hi, s + 16));
+        if (R > 16)
+          _mm512_mask_storeu_ps(dst + 16, store_hi, _mm512_maskz_loadu_ps(load_hi, s + 16));
         dst += R;
       }
     } else {

@@ -45,7 +45,9 @@ float f16_bits_to_f32(uint16_t h) {
 
 struct CopyValue {
   template <typename T>
-  T operator()(T v) const { return v; }
+  T operator()(T v) const {
+    return v;
+  }
 };
 struct WidenBf16 {
   float operator()(uint16_t v) const { return bf16_bits_to_f32(v); }

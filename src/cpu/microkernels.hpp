@@ -47,8 +47,8 @@ using PackPanelsFn = void (*)(const void* src, int64_t row_stride, int64_t k_str
 // edges fall.
 void store_tile_f32(const float* tile, int64_t tile_stride, float* c, int64_t rs_c, int64_t cs_c,
                     int m, int n, const KernelEpilogue& epilogue);
-void store_tile_f64(const double* tile, int64_t tile_stride, double* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue);
+void store_tile_f64(const double* tile, int64_t tile_stride, double* c, int64_t rs_c, int64_t cs_c,
+                    int m, int n, const KernelEpilogue& epilogue);
 
 // Portable C++ reference kernels (no ISA flags), kernels_reference.cpp.
 void gemm_f32_4x8_reference(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,

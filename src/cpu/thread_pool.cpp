@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "cpu/gemm_driver.hpp"
 #include "sgmm/error.hpp"
 
 namespace sgmm::cpu {
@@ -15,6 +16,12 @@ namespace {
 // enough to bridge the gap between back-to-back calls of a loop, short
 // enough not to hold a core that other processes want.
 constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
+
+constexpr uint64_t kJobClosed = uint64_t{1} << 32;
+constexpr uint64_t kJobMembers = kJobClosed - 1;
+constexpr int kJobGenerationShift = 33;
+
+uint64_t open_job_state(uint64_t generation) { return generation << kJobGenerationShift; }
 
 int initial_thread_count() {
   if (const char* env = std::getenv("SGMM_NUM_THREADS"); env != nullptr) {
@@ -31,11 +38,14 @@ int initial_thread_count() {
 ThreadPool& ThreadPool::instance() {
   // Never destroyed: workers must outlive any static object that calls gemm
   // during exit; the OS reclaims them.
-  static ThreadPool* pool = new ThreadPool(initial_thread_count());
+  static ThreadPool* pool = new ThreadPool(initial_thread_count(), prepare_gemm_thread);
   return *pool;
 }
 
-ThreadPool::ThreadPool(int num_threads) { start_workers(num_threads); }
+ThreadPool::ThreadPool(int num_threads, PrepareThreadFn prepare_worker)
+    : prepare_worker_(prepare_worker) {
+  start_workers(num_threads);
+}
 
 ThreadPool::~ThreadPool() { stop_workers(); }
 
@@ -55,9 +65,17 @@ void ThreadPool::start_workers(int num_threads) {
   // A new worker must not read the generation itself: by the time it runs,
   // the caller may have published the next job, which it would then miss.
   const uint64_t current = generation_.load();
+  std::atomic<int> prepared{0};
   for (int i = 1; i < num_threads; ++i) {
-    workers_.emplace_back([this, i, current] { worker_loop(i, current); });
+    workers_.emplace_back([this, i, current, &prepared] {
+      if (prepare_worker_ != nullptr) prepare_worker_();
+      prepared.fetch_add(1, std::memory_order_release);
+      worker_loop(i, current);
+    });
   }
+  // Return only once every worker is ready, so its preparation (which may
+  // allocate) never lands inside a later call.
+  while (prepared.load(std::memory_order_acquire) < num_threads - 1) std::this_thread::yield();
 }
 
 void ThreadPool::stop_workers() {
@@ -81,12 +99,13 @@ void ThreadPool::run_items(int thread_index) {
 void ThreadPool::worker_loop(int thread_index, uint64_t seen) {
   for (;;) {
     // Poll for a new job, then sleep until one comes.
-    auto spin_start = std::chrono::steady_clock::now();
+    const auto spin_start = std::chrono::steady_clock::now();
     uint32_t polls = 0;
     for (;;) {
       if (generation_.load(std::memory_order_acquire) != seen || stopping_.load()) break;
       _mm_pause();
-      if ((++polls & 63u) == 0 && std::chrono::steady_clock::now() - spin_start > kSpinBeforeSleep) {
+      if ((++polls & 63u) == 0 &&
+          std::chrono::steady_clock::now() - spin_start > kSpinBeforeSleep) {
         std::unique_lock<std::mutex> lock(sleep_mutex_);
         sleepers_.fetch_add(1);
         wake_.wait(lock, [&] { return generation_.load() != seen || stopping_.load(); });
@@ -96,16 +115,26 @@ void ThreadPool::worker_loop(int thread_index, uint64_t seen) {
     }
     if (stopping_.load()) return;
     seen = generation_.load(std::memory_order_acquire);
+    // Join the job of that generation if it is still open.
+    const uint64_t expected_generation = open_job_state(seen) >> kJobGenerationShift;
+    uint64_t state = job_state_.load(std::memory_order_acquire);
+    bool joined = false;
+    while ((state >> kJobGenerationShift) == expected_generation && (state & kJobClosed) == 0) {
+      if (job_state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel)) {
+        joined = true;
+        break;
+      }
+    }
+    if (!joined) continue;
     run_items(thread_index);
-    workers_done_.fetch_add(1, std::memory_order_acq_rel);
+    job_state_.fetch_sub(1, std::memory_order_release);
   }
 }
 
 void ThreadPool::run(int64_t count, ItemFn fn, void* context) {
   if (count <= 0) return;
   std::unique_lock<std::mutex> job_lock(run_mutex_, std::try_to_lock);
-  const int workers = static_cast<int>(workers_.size());
-  if (!job_lock.owns_lock() || workers == 0 || count == 1) {
+  if (!job_lock.owns_lock() || workers_.empty() || count == 1) {
     for (int64_t item = 0; item < count; ++item) fn(context, item, 0);
     return;
   }
@@ -113,18 +142,21 @@ void ThreadPool::run(int64_t count, ItemFn fn, void* context) {
   context_ = context;
   count_ = count;
   next_item_.store(0, std::memory_order_relaxed);
-  workers_done_.store(0, std::memory_order_relaxed);
+  const uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
+  job_state_.store(open_job_state(generation), std::memory_order_release);
   // seq_cst pairs with the sleeper's increment of sleepers_: either the
   // sleeper sees the new generation, or this thread sees the sleeper.
-  generation_.fetch_add(1);
+  generation_.store(generation);
   if (sleepers_.load() > 0) {
     std::lock_guard<std::mutex> lock(sleep_mutex_);
     wake_.notify_all();
   }
   run_items(0);
-  // Every worker acknowledges the job before the next one may overwrite it.
+  // No item is left to start: close the job and wait for the workers that
+  // joined to finish theirs.
+  job_state_.fetch_or(kJobClosed, std::memory_order_acq_rel);
   uint32_t polls = 0;
-  while (workers_done_.load(std::memory_order_acquire) < workers) {
+  while ((job_state_.load(std::memory_order_acquire) & kJobMembers) != 0) {
     _mm_pause();
     if ((++polls & 1023u) == 0) std::this_thread::yield();
   }

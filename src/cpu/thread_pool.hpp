@@ -17,10 +17,15 @@ class ThreadPool {
  public:
   using ItemFn = void (*)(void* context, int64_t item, int thread_index);
 
+  using PrepareThreadFn = void (*)();
+
   // The process-wide pool, sized from SGMM_NUM_THREADS or the online cores.
   static ThreadPool& instance();
 
-  explicit ThreadPool(int num_threads);
+  // prepare_worker (may be null) runs on each worker thread before its first
+  // job: the driver sizes the thread's scratch there, so a worker joining
+  // its first job late never allocates in the middle of steady-state calls.
+  ThreadPool(int num_threads, PrepareThreadFn prepare_worker);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -43,17 +48,23 @@ class ThreadPool {
   void worker_loop(int thread_index, uint64_t seen_generation);
   void run_items(int thread_index);
 
+  PrepareThreadFn prepare_worker_ = nullptr;
   std::atomic<int> num_threads_{1};
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // one job at a time
 
-  // The current job; written by the caller before it bumps generation_.
+  // The current job; written by the caller before it publishes the job.
   ItemFn fn_ = nullptr;
   void* context_ = nullptr;
   int64_t count_ = 0;
   std::atomic<int64_t> next_item_{0};
-  std::atomic<int> workers_done_{0};
   std::atomic<uint64_t> generation_{0};
+  // Who may still touch the current job: its generation (bits 33-63), a
+  // closed flag (bit 32) and the number of workers inside it (bits 0-31).
+  // A worker joins only an open job of the generation it saw; the caller
+  // closes the job once the items run out and waits only for workers that
+  // joined, never for one still waking up.
+  std::atomic<uint64_t> job_state_{0};
   std::atomic<bool> stopping_{false};
 
   // Sleeping workers wait here; sleepers_ lets the caller skip the lock

@@ -32,7 +32,9 @@ void* operator new(std::size_t size, std::align_val_t align) {
   if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t size, std::align_val_t align) { return ::operator new(size, align); }
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return ::operator new(size, align);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
@@ -55,27 +57,30 @@ class SteadyStateAllocationTest : public ::testing::TestWithParam<std::string> {
 TEST_P(SteadyStateAllocationTest, RepeatedCallsAllocateNothing) {
   if (!kernel_config_supported(GetParam())) GTEST_SKIP() << "this CPU cannot run " << GetParam();
   force_kernel_config(GetParam());
-  const Problem problems[] = {{GemmDType::f32, 1, 1, 1, 1},
-                              {GemmDType::f32, 32, 10, 10, 64},
-                              {GemmDType::f32, 3, 200, 150, 300},
-                              {GemmDType::f64, 2, 50, 70, 90},
-                              {GemmDType::bf16, 2, 40, 50, 60},
-                              {GemmDType::f16, 1, 30, 20, 10}};
+  const Problem problems[] = {{GemmDType::f32, 1, 1, 1, 1},       {GemmDType::f32, 32, 10, 10, 64},
+                              {GemmDType::f32, 3, 200, 150, 300}, {GemmDType::f64, 2, 50, 70, 90},
+                              {GemmDType::bf16, 2, 40, 50, 60},   {GemmDType::f16, 1, 30, 20, 10}};
   for (int threads : {1, 2}) {
     sgmm::set_num_threads(threads);
     for (const Problem& p : problems) {
       const size_t elem = p.dtype == GemmDType::f64 ? 8 : p.dtype == GemmDType::f32 ? 4 : 2;
       std::vector<unsigned char> a(p.batch * p.m * p.k * elem, 0), b(p.batch * p.k * p.n * elem, 0),
           c(p.batch * p.m * p.n * elem, 0);
-      const GemmBatch batch{p.dtype, p.batch, p.m, p.n, p.k,
-                            {a.data(), p.m * p.k, p.k, 1}, {b.data(), p.k * p.n, p.n, 1},
-                            {c.data(), p.m * p.n, p.n, 1}, Epilogue{0.125, false}};
+      const GemmBatch batch{p.dtype,
+                            p.batch,
+                            p.m,
+                            p.n,
+                            p.k,
+                            {a.data(), p.m * p.k, p.k, 1},
+                            {b.data(), p.k * p.n, p.n, 1},
+                            {c.data(), p.m * p.n, p.n, 1},
+                            Epilogue{0.125, false}};
       // Warm up: the first calls on each thread size its buffers.
       for (int i = 0; i < 20; ++i) gemm(batch);
       const long before = allocations.load();
       for (int i = 0; i < 50; ++i) gemm(batch);
-      EXPECT_EQ(allocations.load() - before, 0)
-          << threads << " threads, batch " << p.batch << " m " << p.m << " n " << p.n << " k " << p.k;
+      EXPECT_EQ(allocations.load() - before, 0) << threads << " threads, batch " << p.batch << " m "
+                                                << p.m << " n " << p.n << " k " << p.k;
     }
   }
   reset_kernel_config();

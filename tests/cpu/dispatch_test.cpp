@@ -1,11 +1,12 @@
 // Kernel dispatch and the runtime functions built on it.
+#include "cpu/dispatch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 
 #include "cpu/cpu_features.hpp"
-#include "cpu/dispatch.hpp"
 #include "sgmm/error.hpp"
 #include "sgmm/runtime.hpp"
 #include "sgmm/version.hpp"

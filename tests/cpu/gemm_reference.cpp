@@ -29,49 +29,68 @@ int64_t next_prime(int64_t v) {
 
 const char* layout_name(Layout layout) {
   switch (layout) {
-    case Layout::kRowMajor: return "row-major";
-    case Layout::kColumnMajor: return "column-major";
-    case Layout::kStrided: return "strided";
+    case Layout::kRowMajor:
+      return "row-major";
+    case Layout::kColumnMajor:
+      return "column-major";
+    case Layout::kStrided:
+      return "strided";
   }
   return "?";
 }
 
 size_t dtype_bytes(GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return 4;
-    case GemmDType::f64: return 8;
-    case GemmDType::bf16: return 2;
-    case GemmDType::f16: return 2;
+    case GemmDType::f32:
+      return 4;
+    case GemmDType::f64:
+      return 8;
+    case GemmDType::bf16:
+      return 2;
+    case GemmDType::f16:
+      return 2;
   }
   return 4;
 }
 
 const char* dtype_name(GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return "f32";
-    case GemmDType::f64: return "f64";
-    case GemmDType::bf16: return "bf16";
-    case GemmDType::f16: return "f16";
+    case GemmDType::f32:
+      return "f32";
+    case GemmDType::f64:
+      return "f64";
+    case GemmDType::bf16:
+      return "bf16";
+    case GemmDType::f16:
+      return "f16";
   }
   return "?";
 }
 
 double dtype_epsilon(GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return std::numeric_limits<float>::epsilon();
-    case GemmDType::f64: return std::numeric_limits<double>::epsilon();
-    case GemmDType::bf16: return 1.0 / 128.0;
-    case GemmDType::f16: return 1.0 / 1024.0;
+    case GemmDType::f32:
+      return std::numeric_limits<float>::epsilon();
+    case GemmDType::f64:
+      return std::numeric_limits<double>::epsilon();
+    case GemmDType::bf16:
+      return 1.0 / 128.0;
+    case GemmDType::f16:
+      return 1.0 / 1024.0;
   }
   return 0.0;
 }
 
 double round_to_dtype(GemmDType dtype, double value) {
   switch (dtype) {
-    case GemmDType::f32: return static_cast<float>(value);
-    case GemmDType::f64: return value;
-    case GemmDType::bf16: return static_cast<float>(BFloat16(static_cast<float>(value)));
-    case GemmDType::f16: return static_cast<float>(Half(static_cast<float>(value)));
+    case GemmDType::f32:
+      return static_cast<float>(value);
+    case GemmDType::f64:
+      return value;
+    case GemmDType::bf16:
+      return static_cast<float>(BFloat16(static_cast<float>(value)));
+    case GemmDType::f16:
+      return static_cast<float>(Half(static_cast<float>(value)));
   }
   return value;
 }
@@ -93,9 +112,8 @@ TestMatrices::TestMatrices(GemmDType dtype, int64_t batch, int64_t rows, int64_t
       row_stride_ = next_prime(2 * std::max<int64_t>(cols, 1) + 1);
       break;
   }
-  const int64_t span = rows > 0 && cols > 0
-                           ? (rows - 1) * row_stride_ + (cols - 1) * col_stride_ + 1
-                           : 0;
+  const int64_t span =
+      rows > 0 && cols > 0 ? (rows - 1) * row_stride_ + (cols - 1) * col_stride_ + 1 : 0;
   batch_stride_ = batch_stride_zero ? 0 : next_prime(span + 1);
   const int64_t entries = batch_stride_zero ? std::min<int64_t>(batch, 1) : batch;
   const int64_t slots = entries > 0 ? (entries - 1) * batch_stride_ + span : 0;
@@ -105,7 +123,8 @@ TestMatrices::TestMatrices(GemmDType dtype, int64_t batch, int64_t rows, int64_t
   for (int64_t p = 0; p < entries; ++p) {
     for (int64_t i = 0; i < rows; ++i) {
       for (int64_t j = 0; j < cols; ++j) {
-        addressed_[static_cast<size_t>(p * batch_stride_ + i * row_stride_ + j * col_stride_)] = true;
+        addressed_[static_cast<size_t>(p * batch_stride_ + i * row_stride_ + j * col_stride_)] =
+            true;
       }
     }
   }
@@ -113,7 +132,8 @@ TestMatrices::TestMatrices(GemmDType dtype, int64_t batch, int64_t rows, int64_t
 
 size_t TestMatrices::offset(int64_t p, int64_t i, int64_t j) const {
   return padding_bytes() +
-         static_cast<size_t>(p * batch_stride_ + i * row_stride_ + j * col_stride_) * dtype_bytes(dtype_);
+         static_cast<size_t>(p * batch_stride_ + i * row_stride_ + j * col_stride_) *
+             dtype_bytes(dtype_);
 }
 
 double TestMatrices::get(int64_t p, int64_t i, int64_t j) const {

@@ -4,6 +4,8 @@
 // block, m and n from 1 to past MR/NR, row-major, column-major and strided
 // operands with prime strides, sentinels around C, NaN in C before an
 // overwrite, and an exact mode where small integers make the sums exact.
+#include "cpu/gemm.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +17,6 @@
 #include <vector>
 
 #include "cpu/dispatch.hpp"
-#include "cpu/gemm.hpp"
 #include "cpu/kernel_config.hpp"
 #include "gemm_reference.hpp"
 #include "sgmm/runtime.hpp"
@@ -25,10 +26,14 @@ namespace {
 
 const TypedGemmKernel& kernel_of(const KernelConfig& config, GemmDType dtype) {
   switch (dtype) {
-    case GemmDType::f32: return config.f32;
-    case GemmDType::f64: return config.f64;
-    case GemmDType::bf16: return config.bf16;
-    case GemmDType::f16: return config.f16;
+    case GemmDType::f32:
+      return config.f32;
+    case GemmDType::f64:
+      return config.f64;
+    case GemmDType::bf16:
+      return config.bf16;
+    case GemmDType::f16:
+      return config.f16;
   }
   return config.f32;
 }
@@ -167,7 +172,8 @@ TEST_P(GemmKernelTest, ExactForEveryLayoutScaleAndAccumulate) {
       for (Layout lc : layouts) {
         for (double scale : {1.0, 0.125, -3.0, 0.0}) {
           for (bool accumulate : {false, true}) {
-            if (!run_and_check(shape, la, lb, lc, Epilogue{scale, accumulate}, true, seed++)) return;
+            if (!run_and_check(shape, la, lb, lc, Epilogue{scale, accumulate}, true, seed++))
+              return;
           }
         }
       }
@@ -177,7 +183,12 @@ TEST_P(GemmKernelTest, ExactForEveryLayoutScaleAndAccumulate) {
 
 TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
   const int64_t kc = kernel_->kc;
-  const Shape shapes[] = {{2, 37, 53, 29}, {1, 61, 17, kc + 7}, {4, 5, 71, 3}, {1, 97, 101, 2 * kc + 1}};
+  const int64_t mc = kernel_->mc;
+  const Shape shapes[] = {{2, 37, 53, 29},
+                          {1, 61, 17, kc + 7},
+                          {4, 5, 71, 3},
+                          {1, 97, 101, 2 * kc + 1},
+                          {1, mc + 5, 40, 50}};
   uint32_t seed = 500;
   for (const Shape& s : shapes) {
     for (double scale : {1.0, 0.125, -3.0}) {
@@ -207,7 +218,8 @@ TEST_P(GemmKernelTest, KZeroStoresZerosOrLeavesC) {
     TestMatrices b(dtype_, 2, 0, 7, Layout::kRowMajor);
     TestMatrices c(dtype_, 2, 5, 7, Layout::kStrided);
     c.fill_value(accumulate ? 3.0 : std::numeric_limits<double>::quiet_NaN());
-    GemmBatch batch{dtype_, 2, 5, 7, 0, a.operand(), b.operand(), c.output(), Epilogue{-3.0, accumulate}};
+    GemmBatch batch{
+        dtype_, 2, 5, 7, 0, a.operand(), b.operand(), c.output(), Epilogue{-3.0, accumulate}};
     gemm(batch);
     EXPECT_TRUE(c.sentinels_intact());
     for (int64_t p = 0; p < 2; ++p)
@@ -219,12 +231,15 @@ TEST_P(GemmKernelTest, KZeroStoresZerosOrLeavesC) {
 TEST_P(GemmKernelTest, EmptySizesTouchNothing) {
   const Shape shapes[] = {{0, 4, 4, 4}, {3, 0, 4, 4}, {3, 4, 0, 4}};
   for (const Shape& s : shapes) {
-    TestMatrices a(dtype_, std::max<int64_t>(s.batch, 1), std::max<int64_t>(s.m, 1), s.k, Layout::kRowMajor);
-    TestMatrices b(dtype_, std::max<int64_t>(s.batch, 1), s.k, std::max<int64_t>(s.n, 1), Layout::kRowMajor);
+    TestMatrices a(dtype_, std::max<int64_t>(s.batch, 1), std::max<int64_t>(s.m, 1), s.k,
+                   Layout::kRowMajor);
+    TestMatrices b(dtype_, std::max<int64_t>(s.batch, 1), s.k, std::max<int64_t>(s.n, 1),
+                   Layout::kRowMajor);
     TestMatrices c(dtype_, std::max<int64_t>(s.batch, 1), std::max<int64_t>(s.m, 1),
                    std::max<int64_t>(s.n, 1), Layout::kRowMajor);
     const std::vector<unsigned char> before = c.raw();
-    GemmBatch batch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), c.output(), Epilogue{}};
+    GemmBatch batch{dtype_,      s.batch,     s.m,        s.n,       s.k,
+                    a.operand(), b.operand(), c.output(), Epilogue{}};
     gemm(batch);
     EXPECT_TRUE(c.raw() == before) << "batch " << s.batch << " m " << s.m << " n " << s.n;
   }
@@ -244,9 +259,12 @@ TEST_P(GemmKernelTest, ScaleOneIsBitIdenticalToPlainProduct) {
   TestMatrices onto_zero(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
   TestMatrices doubled(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
   onto_zero.fill_value(0.0);
-  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), plain.output(), Epilogue{1.0, false}});
-  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), onto_zero.output(), Epilogue{1.0, true}});
-  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), doubled.output(), Epilogue{2.0, false}});
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), plain.output(),
+                 Epilogue{1.0, false}});
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), onto_zero.output(),
+                 Epilogue{1.0, true}});
+  gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), doubled.output(),
+                 Epilogue{2.0, false}});
   int64_t zeros = 0;
   for (int64_t p = 0; p < s.batch; ++p) {
     for (int64_t i = 0; i < s.m; ++i) {
@@ -277,8 +295,10 @@ TEST_P(GemmKernelTest, BatchListMatchesSeparateCalls) {
   std::vector<GemmBatch> list;
   for (size_t i = 0; i < std::size(shapes); ++i) {
     const Shape& s = shapes[i];
-    list.push_back({dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(), together[i].output(), Epilogue{0.5, false}});
-    gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(), apart[i].output(), Epilogue{0.5, false}});
+    list.push_back({dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(),
+                    together[i].output(), Epilogue{0.5, false}});
+    gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(),
+                   apart[i].output(), Epilogue{0.5, false}});
   }
   gemm(list.data(), list.size());
   for (size_t i = 0; i < std::size(shapes); ++i) {
@@ -303,7 +323,8 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
     for (int threads : {1, 2, 3, 4}) {
       sgmm::set_num_threads(threads);
       TestMatrices c(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
-      gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), c.output(), Epilogue{0.125, false}});
+      gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), b.operand(), c.output(),
+                     Epilogue{0.125, false}});
       if (first.empty()) {
         first = c.raw();
       } else {
@@ -318,11 +339,11 @@ std::string param_name(const ::testing::TestParamInfo<std::tuple<std::string, Ge
   return std::get<0>(info.param) + "_" + dtype_name(std::get<1>(info.param));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryConfig, GemmKernelTest,
-    ::testing::Combine(::testing::ValuesIn(kernel_config_names()),
-                       ::testing::Values(GemmDType::f32, GemmDType::f64, GemmDType::bf16, GemmDType::f16)),
-    param_name);
+INSTANTIATE_TEST_SUITE_P(EveryConfig, GemmKernelTest,
+                         ::testing::Combine(::testing::ValuesIn(kernel_config_names()),
+                                            ::testing::Values(GemmDType::f32, GemmDType::f64,
+                                                              GemmDType::bf16, GemmDType::f16)),
+                         param_name);
 
 }  // namespace
 }  // namespace sgmm::cpu::testing
