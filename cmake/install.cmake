@@ -18,5 +18,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/sgmmConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/sgmmConfig.cmake ${PROJECT_BINARY_DIR}/sgmmConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sgmm)
 
+# The .pc file finds its prefix from its own location, so it stays right
+# under any --prefix given at install time.
+file(RELATIVE_PATH SGMM_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/sgmm.pc.in ${PROJECT_BINARY_DIR}/sgmm.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sgmm.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
