@@ -9,6 +9,12 @@
 
 #include "cpu/microkernels.hpp"
 
+// GCC 12's AVX-512 intrinsics (unpack, zero-extend, shift) pass an
+// "undefined" register as the unused merge source, then warn that it may be
+// uninitialised once inlined; those lanes are never read.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace sgmm::cpu {
 namespace {
 
@@ -41,8 +47,10 @@ __m512d f64_epilogue(__m512d acc, const double* c, __mmask8 mask, __m512d scale,
 // Stores MR rows of two float vectors each: masked vector stores when C's
 // rows are contiguous, else through the shared strided path.
 template <int MR>
-void store_f32_tile(const __m512 (&lo)[MR], const __m512 (&hi)[MR], float* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+inline __attribute__((always_inline)) void store_f32_tile(const __m512 (&lo)[MR],
+                                                          const __m512 (&hi)[MR], float* c,
+                                                          int64_t rs_c, int64_t cs_c, int m, int n,
+                                                          const KernelEpilogue& epilogue) {
   if (cs_c == 1) {
     __mmask16 mask_lo, mask_hi;
     two_vector_masks<__mmask16, 16>(n, &mask_lo, &mask_hi);
@@ -68,8 +76,10 @@ void store_f32_tile(const __m512 (&lo)[MR], const __m512 (&hi)[MR], float* c, in
 }
 
 template <int MR>
-void store_f64_tile(const __m512d (&lo)[MR], const __m512d (&hi)[MR], double* c, int64_t rs_c,
-                    int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+inline __attribute__((always_inline)) void store_f64_tile(const __m512d (&lo)[MR],
+                                                          const __m512d (&hi)[MR], double* c,
+                                                          int64_t rs_c, int64_t cs_c, int m, int n,
+                                                          const KernelEpilogue& epilogue) {
   if (cs_c == 1) {
     __mmask8 mask_lo, mask_hi;
     two_vector_masks<__mmask8, 8>(n, &mask_lo, &mask_hi);
@@ -92,6 +102,23 @@ void store_f64_tile(const __m512d (&lo)[MR], const __m512d (&hi)[MR], double* c,
     _mm512_store_pd(&tile[i][8], hi[i]);
   }
   store_tile_f64(&tile[0][0], 16, c, rs_c, cs_c, m, n, epilogue);
+}
+
+// Asks for the C tile's rows before the k loop, so they arrive while it
+// runs instead of stalling the stores after it (a row of the tile is two or
+// three cache lines; C is usually far from L1 by the time a tile is done).
+template <int MR, int Cols, typename T>
+inline __attribute__((always_inline)) void prefetch_tile_rows(const T* c, int64_t rs_c,
+                                                              int64_t cs_c, int m) {
+  if (cs_c != 1) return;
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i < m) {
+      const char* row = reinterpret_cast<const char*>(c + i * rs_c);
+      _mm_prefetch(row, _MM_HINT_T0);
+      _mm_prefetch(row + Cols * sizeof(T) - 1, _MM_HINT_T0);
+    }
+  }
 }
 
 // MR x 32 floats: per k, two B vectors and MR broadcasts of A feed 2*MR
@@ -123,6 +150,7 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
 template <int MR>
 void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
                     int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<MR, 16>(c, rs_c, cs_c, m);
   __m512d lo[MR], hi[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -149,6 +177,7 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
 template <int MR>
 void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, int64_t rs_c,
                      int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<MR, 32>(c, rs_c, cs_c, m);
   __m512 lo[MR], hi[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -182,9 +211,75 @@ float bf16_bits_to_f32(uint16_t bits) {
 
 float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
 
-// Packing into panels of R rows (see PackPanelsFn). When the R values of one
-// k step are contiguous in the source (row_stride == 1) a step is one or two
-// masked vector copies; otherwise values are gathered one by one.
+// Transposes a 16x16 block of 32-bit values held in 16 registers (row i in
+// r[i]): four rounds of shuffles, 64 instructions for 256 values.
+void transpose_16x16(__m512 (&r)[16]) {
+  __m512 t[16];
+#pragma GCC unroll 4
+  for (int i = 0; i < 16; i += 4) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    t[i + 2] = _mm512_unpacklo_ps(r[i + 2], r[i + 3]);
+    t[i + 3] = _mm512_unpackhi_ps(r[i + 2], r[i + 3]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xdd);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
+// Transposes an 8x8 block of doubles held in 8 registers.
+void transpose_8x8(__m512d (&r)[8]) {
+  __m512d t[8];
+#pragma GCC unroll 4
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]);
+  }
+  __m512d u[8];
+#pragma GCC unroll 2
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm512_shuffle_f64x2(t[i], t[i + 2], 0x88);
+    u[i + 1] = _mm512_shuffle_f64x2(t[i + 1], t[i + 3], 0x88);
+    u[i + 2] = _mm512_shuffle_f64x2(t[i], t[i + 2], 0xdd);
+    u[i + 3] = _mm512_shuffle_f64x2(t[i + 1], t[i + 3], 0xdd);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm512_shuffle_f64x2(u[i], u[i + 4], 0x88);
+    r[i + 4] = _mm512_shuffle_f64x2(u[i], u[i + 4], 0xdd);
+  }
+}
+
+__mmask16 low_mask16(int64_t count) {
+  return static_cast<__mmask16>(count >= 16 ? 0xffffu : (1u << count) - 1u);
+}
+__mmask8 low_mask8(int64_t count) {
+  return static_cast<__mmask8>(count >= 8 ? 0xffu : (1u << count) - 1u);
+}
+
+// Packing into panels of R rows (see PackPanelsFn), three source shapes:
+//  - the R values of one k step contiguous (row_stride == 1; A column-major,
+//    B row-major): one or two masked vector copies per k step;
+//  - k contiguous (k_stride == 1; A row-major, B column-major, the backward
+//    pass's transposed views): 16 rows x 16 k steps loaded, transposed in
+//    registers and stored as 16 k steps;
+//  - anything else: gathered one value at a time.
 template <int R>
 void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows, int64_t k,
               void* dst_void) {
@@ -200,10 +295,31 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
       for (int64_t p = 0; p < k; ++p) {
         const float* s = panel + p * k_stride;
         _mm512_mask_storeu_ps(dst, store_lo, _mm512_maskz_loadu_ps(load_lo, s));
-        if (R > 16)
+        if (R > 16) {
           _mm512_mask_storeu_ps(dst + 16, store_hi, _mm512_maskz_loadu_ps(load_hi, s + 16));
+        }
         dst += R;
       }
+    } else if (k_stride == 1) {
+      for (int64_t p0 = 0; p0 < k; p0 += 16) {
+        const int64_t steps = k - p0 < 16 ? k - p0 : 16;
+        const __mmask16 k_mask = low_mask16(steps);
+        for (int rb = 0; rb < R; rb += 16) {
+          __m512 block[16];
+#pragma GCC unroll 16
+          for (int i = 0; i < 16; ++i) {
+            block[i] = rb + i < height
+                           ? _mm512_maskz_loadu_ps(k_mask, panel + (rb + i) * row_stride + p0)
+                           : _mm512_setzero_ps();
+          }
+          transpose_16x16(block);
+          const __mmask16 lanes = low_mask16(R - rb);
+          for (int64_t q = 0; q < steps; ++q) {
+            _mm512_mask_storeu_ps(dst + (p0 + q) * R + rb, lanes, block[q]);
+          }
+        }
+      }
+      dst += R * k;
     } else {
       for (int64_t p = 0; p < k; ++p) {
         for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
@@ -232,6 +348,26 @@ void pack_f64(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
         if (R > 8) _mm512_mask_storeu_pd(dst + 8, store_hi, _mm512_maskz_loadu_pd(load_hi, s + 8));
         dst += R;
       }
+    } else if (k_stride == 1) {
+      for (int64_t p0 = 0; p0 < k; p0 += 8) {
+        const int64_t steps = k - p0 < 8 ? k - p0 : 8;
+        const __mmask8 k_mask = low_mask8(steps);
+        for (int rb = 0; rb < R; rb += 8) {
+          __m512d block[8];
+#pragma GCC unroll 8
+          for (int i = 0; i < 8; ++i) {
+            block[i] = rb + i < height
+                           ? _mm512_maskz_loadu_pd(k_mask, panel + (rb + i) * row_stride + p0)
+                           : _mm512_setzero_pd();
+          }
+          transpose_8x8(block);
+          const __mmask8 lanes = low_mask8(R - rb);
+          for (int64_t q = 0; q < steps; ++q) {
+            _mm512_mask_storeu_pd(dst + (p0 + q) * R + rb, lanes, block[q]);
+          }
+        }
+      }
+      dst += R * k;
     } else {
       for (int64_t p = 0; p < k; ++p) {
         for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
@@ -259,7 +395,11 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
   }
 }
 
-// bf16 pairs along k: for each pair q, R rows of (value at 2q, value at 2q+1).
+// bf16 pairs along k: for each pair q, R rows of (value at 2q, value at
+// 2q+1) -- one 32-bit lane of vdpbf16ps. The same three source shapes as
+// pack_f32: rows contiguous (two k steps zero-extended and merged into
+// 32-bit lanes), k contiguous (pairs are already 32-bit words: the 16x16
+// transpose), or gathered.
 template <int R>
 void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows,
                      int64_t k, void* dst_void) {
@@ -269,19 +409,59 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const uint16_t* panel = src + r0 * row_stride;
-    for (int64_t q = 0; q < pairs; ++q) {
-      const int64_t p = 2 * q;
-      for (int r = 0; r < height; ++r) {
-        const uint16_t* s = panel + r * row_stride + p * k_stride;
-        dst[2 * r] = s[0];
-        dst[2 * r + 1] = p + 1 < k ? s[k_stride] : uint16_t{0};
+    float* dst_words = reinterpret_cast<float*>(dst);
+    if (row_stride == 1) {
+      for (int64_t q = 0; q < pairs; ++q) {
+        const uint16_t* even = panel + 2 * q * k_stride;
+        const bool has_odd = 2 * q + 1 < k;
+        for (int rb = 0; rb < R; rb += 16) {
+          const __mmask16 rows_mask = low_mask16(height - rb > 0 ? height - rb : 0);
+          const __m512i lo = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(rows_mask, even + rb));
+          const __m512i hi =
+              has_odd
+                  ? _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(rows_mask, even + k_stride + rb))
+                  : _mm512_setzero_si512();
+          const __m512i words = _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
+          _mm512_mask_storeu_ps(dst_words + q * R + rb, low_mask16(R - rb),
+                                _mm512_castsi512_ps(words));
+        }
       }
-      for (int r = height; r < R; ++r) {
-        dst[2 * r] = 0;
-        dst[2 * r + 1] = 0;
+    } else if (k_stride == 1) {
+      for (int64_t q0 = 0; q0 < pairs; q0 += 16) {
+        const int64_t values = k - 2 * q0 < 32 ? k - 2 * q0 : 32;
+        const __mmask32 k_mask = values >= 32 ? 0xffffffffu : (1u << values) - 1u;
+        const int64_t steps = (values + 1) / 2;
+        for (int rb = 0; rb < R; rb += 16) {
+          __m512 block[16];
+#pragma GCC unroll 16
+          for (int i = 0; i < 16; ++i) {
+            block[i] = rb + i < height ? _mm512_castsi512_ps(_mm512_maskz_loadu_epi16(
+                                             k_mask, panel + (rb + i) * row_stride + 2 * q0))
+                                       : _mm512_setzero_ps();
+          }
+          transpose_16x16(block);
+          const __mmask16 lanes = low_mask16(R - rb);
+          for (int64_t q = 0; q < steps; ++q) {
+            _mm512_mask_storeu_ps(dst_words + (q0 + q) * R + rb, lanes, block[q]);
+          }
+        }
       }
-      dst += 2 * R;
+    } else {
+      for (int64_t q = 0; q < pairs; ++q) {
+        const int64_t p = 2 * q;
+        uint16_t* out = dst + 2 * q * R;
+        for (int r = 0; r < height; ++r) {
+          const uint16_t* s = panel + r * row_stride + p * k_stride;
+          out[2 * r] = s[0];
+          out[2 * r + 1] = p + 1 < k ? s[k_stride] : uint16_t{0};
+        }
+        for (int r = height; r < R; ++r) {
+          out[2 * r] = 0;
+          out[2 * r + 1] = 0;
+        }
+      }
     }
+    dst += 2 * R * pairs;
   }
 }
 
