@@ -36,6 +36,8 @@ constexpr double kMinFlopsForThreads = 256.0 * 1024.0;
 // enough; fewer are split into tiles so every thread gets a share.
 constexpr int64_t kProductsPerThreadWithoutSplit = 8;
 constexpr size_t kBufferAlignment = 64;
+// The direct path keeps B (k x n, padded to whole panels) within L1.
+constexpr int64_t kDirectMaxBBytes = 32 * 1024;
 
 size_t element_bytes(GemmDType dtype) {
   switch (dtype) {
@@ -310,6 +312,31 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
   }
 }
 
+// Whether a tile is small enough to skip packing A: the sum fits one KC
+// step (so the direct kernel computes exactly what the packed path would)
+// and B, packed or not, stays in L1 while every row block reads it.
+bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
+  return kern.direct != nullptr && t.k <= kern.kc &&
+         t.k * round_up(t.n, kern.nr) * t.elem <= kDirectMaxBBytes;
+}
+
+// The direct path: B used in place when its columns are contiguous, else
+// packed into 32-column panels first (the B^T views of attention and of
+// the backward pass).
+void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
+                         const KernelEpilogue& epilogue, ThreadScratch& scratch) {
+  if (t.cs_b == 1) {
+    kern.direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c,
+                epilogue);
+    return;
+  }
+  void* packed_b = scratch.packed_b.reserve(
+      static_cast<size_t>(round_up(t.n, kern.nr) * t.k * kern.packed_bytes));
+  kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
+  kern.direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k, t.c, t.rs_c,
+              t.cs_c, epilogue);
+}
+
 // k == 0: the product is zero; C is overwritten with zeros or left as is.
 void store_zero_tile(const TileTask& t, bool accumulate) {
   if (accumulate) return;
@@ -360,7 +387,9 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
     return;
   }
   ThreadScratch& scratch = thread_scratch();
-  if (batch.dtype == GemmDType::f32 || batch.dtype == GemmDType::f64) {
+  if (batch.dtype == GemmDType::f32 && takes_direct_path(*plan->kernel, t)) {
+    compute_tile_direct(*plan->kernel, t, plan->epilogue, scratch);
+  } else if (batch.dtype == GemmDType::f32 || batch.dtype == GemmDType::f64) {
     compute_tile(*plan->kernel, t, plan->epilogue, scratch);
   } else {
     compute_tile_via_float(*plan->kernel, batch.dtype, t, plan->epilogue, scratch);

@@ -26,6 +26,8 @@ struct TypedGemmKernel {
   PackPanelsFn pack_a = nullptr;
   PackPanelsFn pack_b = nullptr;
   MicroKernelFn kernel = nullptr;
+  // Small products skip packing A (null: always packed). Needs nr == 32.
+  DirectGemmFn direct = nullptr;
 };
 
 struct KernelConfig {

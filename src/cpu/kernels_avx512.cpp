@@ -5,7 +5,9 @@
 // compiled with these flags may be shared with generic code.
 #include <immintrin.h>
 
+#include <array>
 #include <cstring>
+#include <utility>
 
 #include "cpu/microkernels.hpp"
 
@@ -24,6 +26,13 @@ void two_vector_masks(int n, Mask* low, Mask* high) {
   const unsigned full = (1u << Lanes) - 1u;
   *low = static_cast<Mask>(n >= Lanes ? full : (1u << n) - 1u);
   *high = static_cast<Mask>(n >= 2 * Lanes ? full : n > Lanes ? (1u << (n - Lanes)) - 1u : 0u);
+}
+
+__mmask16 low_mask16(int64_t count) {
+  return static_cast<__mmask16>(count >= 16 ? 0xffffu : (1u << count) - 1u);
+}
+__mmask8 low_mask8(int64_t count) {
+  return static_cast<__mmask8>(count >= 8 ? 0xffu : (1u << count) - 1u);
 }
 
 __m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
@@ -202,6 +211,84 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
+// How far ahead (in k steps) the direct kernel prefetches A's rows.
+constexpr int64_t kDirectPrefetchSteps = 32;
+
+// Rows x (16 * Vectors) floats straight from A (any strides) and a B panel
+// (unit column stride, n <= 16 * Vectors columns, the last vector masked).
+template <int Rows, int Vectors>
+void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
+                           int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c, int n,
+                           const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<Rows, 16 * Vectors>(c, rs_c, cs_c, Rows);
+  __m512 acc[Rows][Vectors];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+  const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
+  for (int64_t p = 0; p < k; ++p) {
+    // A is read in place, one value from each of Rows rows per step: ask
+    // for each row's next cache line well before the broadcasts reach it
+    // (hardware prefetchers track too few streams for 14 rows of a large A).
+    if ((p & 15) == 0) {
+      const float* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
+#pragma GCC unroll 16
+      for (int i = 0; i < Rows; ++i)
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + i * rs_a), _MM_HINT_T0);
+    }
+    const float* b_row = b + p * rs_b;
+    __m512 b_vec[Vectors];
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) {
+      b_vec[v] = v == Vectors - 1 ? _mm512_maskz_loadu_ps(last, b_row + 16 * v)
+                                  : _mm512_loadu_ps(b_row + 16 * v);
+    }
+    const float* a_col = a + p * cs_a;
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const __m512 a_i = _mm512_set1_ps(a_col[i * rs_a]);
+#pragma GCC unroll 2
+      for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_fmadd_ps(a_i, b_vec[v], acc[i][v]);
+    }
+  }
+  if (cs_c == 1) {
+    const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      float* row = c + i * rs_c;
+#pragma GCC unroll 2
+      for (int v = 0; v < Vectors; ++v) {
+        const __mmask16 mask = v == Vectors - 1 ? last : __mmask16{0xffff};
+        _mm512_mask_storeu_ps(row + 16 * v, mask,
+                              f32_epilogue(acc[i][v], row + 16 * v, mask, scale, epilogue));
+      }
+    }
+    return;
+  }
+  alignas(64) float tile[Rows][16 * Vectors];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) _mm512_store_ps(&tile[i][16 * v], acc[i][v]);
+  }
+  store_tile_f32(&tile[0][0], 16 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
+}
+
+using DirectBlockFn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t,
+                               float*, int64_t, int64_t, int, const KernelEpilogue&);
+
+// The direct blocks by [rows - 1][vectors - 1], rows 1..14, one or two vectors.
+template <int... Rows>
+constexpr std::array<std::array<DirectBlockFn, 2>, sizeof...(Rows)> direct_block_table(
+    std::integer_sequence<int, Rows...>) {
+  return {{{{gemm_f32_direct_block<Rows + 1, 1>, gemm_f32_direct_block<Rows + 1, 2>}}...}};
+}
+constexpr int kDirectMaxRows = 14;
+constexpr auto kDirectBlocks =
+    direct_block_table(std::make_integer_sequence<int, kDirectMaxRows>());
+
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
   float f;
@@ -264,13 +351,6 @@ void transpose_8x8(__m512d (&r)[8]) {
     r[i] = _mm512_shuffle_f64x2(u[i], u[i + 4], 0x88);
     r[i + 4] = _mm512_shuffle_f64x2(u[i], u[i + 4], 0xdd);
   }
-}
-
-__mmask16 low_mask16(int64_t count) {
-  return static_cast<__mmask16>(count >= 16 ? 0xffffu : (1u << count) - 1u);
-}
-__mmask8 low_mask8(int64_t count) {
-  return static_cast<__mmask8>(count >= 8 ? 0xffu : (1u << count) - 1u);
 }
 
 // Packing into panels of R rows (see PackPanelsFn), three source shapes:
@@ -481,6 +561,31 @@ void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, in
                             int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
   gemm_bf16_mrx32<14>(k, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
                       static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+}
+
+void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
+                                  int64_t cs_a, const void* b_void, int64_t rs_b,
+                                  int64_t b_panel_stride, void* c_void, int64_t rs_c, int64_t cs_c,
+                                  const KernelEpilogue& epilogue) {
+  const float* a = static_cast<const float*>(a_void);
+  const float* b = static_cast<const float*>(b_void);
+  float* c = static_cast<float*>(c_void);
+  // Rows are split into blocks of near-equal height (100 -> 8 blocks of 12
+  // or 13, not 7 of 14 and one of 2): every block amortises its B loads
+  // over as many rows as possible.
+  const int64_t row_blocks = (m + kDirectMaxRows - 1) / kDirectMaxRows;
+  for (int64_t j0 = 0; j0 < n; j0 += 32) {
+    const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
+    const float* b_panel = b + (j0 / 32) * b_panel_stride;
+    int64_t i0 = 0;
+    for (int64_t block = 0; block < row_blocks; ++block) {
+      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+      kDirectBlocks[rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b,
+                                                 c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols,
+                                                 epilogue);
+      i0 += rows;
+    }
+  }
 }
 
 void pack_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
