@@ -12,6 +12,18 @@ Node::~Node() {
   for (Edge& edge : next_edges_) release_iteratively(std::move(edge.node));
 }
 
+SavedTensor::SavedTensor(const Tensor& tensor)
+    : tensor_(tensor),
+      version_(tensor.defined() ? tensor.unsafe_impl()->storage()->version() : 0) {}
+
+const Tensor& SavedTensor::unpack(const Node& node) const {
+  SGMM_CHECK(!tensor_.defined() || tensor_.unsafe_impl()->storage()->version() == version_,
+             "backward: a tensor that ", node.name(), " saved for the gradient was modified ",
+             "in place after it was used (by copy_, fill_, zero_ or an out= call); ",
+             "use a copy (clone()) or modify it only after backward");
+  return tensor_;
+}
+
 std::vector<Tensor> AccumulateGrad::apply(const Tensor& grad_output) {
   std::shared_ptr<TensorImpl> leaf = leaf_.lock();
   if (leaf == nullptr || !grad_output.defined()) return {};

@@ -5,6 +5,7 @@
 // that produced the input, or the accumulator of a leaf, or nowhere (an
 // input that needs no gradient, so its whole subgraph is skipped).
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -54,6 +55,22 @@ class Node {
  private:
   std::vector<Edge> next_edges_;
   bool released_ = false;
+};
+
+// A tensor kept for backward, with its storage's version when it was saved.
+// An in-place write to it afterwards (copy_, fill_, an out= call) would make
+// the gradient silently wrong, so unpack() refuses, as torch does.
+class SavedTensor {
+ public:
+  SavedTensor() = default;
+  explicit SavedTensor(const Tensor& tensor);
+  // The tensor; ValueError naming node when it was modified in place.
+  const Tensor& unpack(const Node& node) const;
+  void reset() { tensor_ = Tensor(); }
+
+ private:
+  Tensor tensor_;
+  uint64_t version_ = 0;
 };
 
 // The gradient sink of a leaf: adds incoming gradients into leaf.grad().

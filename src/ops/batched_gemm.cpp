@@ -52,6 +52,8 @@ void check_batched_operands(const char* op, const char* weight_name, const Tenso
                    shape_str(input.sizes()), " (batch = ", input.size(0), ") but ", weight_name,
                    " is ", shape_str(weight.sizes()), " (batch = ", weight.size(0),
                    "); input.size(0) must equal ", weight_name, ".size(0)");
+  // The result's size, checked here so the error names op.
+  checked_numel({input.size(0), input.size(1), weight.size(2)}, op);
   if (input.size(2) != weight.size(1)) {
     // When the weight's last dim matches k the caller most likely passed K
     // where K^T was meant (the attention pattern): say how to fix it.

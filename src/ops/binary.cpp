@@ -172,6 +172,8 @@ class BinaryBackward final : public autograd::Node {
   }
 
   std::vector<Tensor> apply(const Tensor& grad) override {
+    const Tensor& a = a_.unpack(*this);
+    const Tensor& b = b_.unpack(*this);
     Tensor grad_a, grad_b;
     switch (op_) {
       case BinaryOp::Add:
@@ -183,13 +185,13 @@ class BinaryBackward final : public autograd::Node {
         if (needs_input_grad(1)) grad_b = neg(grad);
         break;
       case BinaryOp::Mul:
-        if (needs_input_grad(0)) grad_a = mul(grad, b_);
-        if (needs_input_grad(1)) grad_b = mul(grad, a_);
+        if (needs_input_grad(0)) grad_a = mul(grad, b);
+        if (needs_input_grad(1)) grad_b = mul(grad, a);
         break;
       case BinaryOp::Div:
-        if (needs_input_grad(0)) grad_a = div(grad, b_);
+        if (needs_input_grad(0)) grad_a = div(grad, b);
         // d(a / b)/db = -a / b^2
-        if (needs_input_grad(1)) grad_b = neg(div(mul(grad, a_), mul(b_, b_)));
+        if (needs_input_grad(1)) grad_b = neg(div(mul(grad, a), mul(b, b)));
         break;
     }
     std::vector<Tensor> grads(2);
@@ -200,16 +202,16 @@ class BinaryBackward final : public autograd::Node {
 
  protected:
   void release_saved_tensors() override {
-    a_ = Tensor();
-    b_ = Tensor();
+    a_.reset();
+    b_.reset();
   }
 
  private:
   BinaryOp op_;
   Shape a_sizes_;
   Shape b_sizes_;
-  Tensor a_;
-  Tensor b_;
+  autograd::SavedTensor a_;
+  autograd::SavedTensor b_;
 };
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {

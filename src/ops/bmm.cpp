@@ -9,25 +9,27 @@ namespace {
 
 class BmmBackward final : public autograd::Node {
  public:
-  BmmBackward(Tensor input, Tensor mat2) : input_(std::move(input)), mat2_(std::move(mat2)) {}
+  BmmBackward(const Tensor& input, const Tensor& mat2) : input_(input), mat2_(mat2) {}
   const char* name() const override { return "BmmBackward0"; }
 
   std::vector<Tensor> apply(const Tensor& grad_out) override {
     std::vector<Tensor> grads(2);
-    if (needs_input_grad(0)) grads[0] = ops::batched_product_grad_a(grad_out, mat2_, 1.0);
-    if (needs_input_grad(1)) grads[1] = ops::batched_product_grad_b(input_, grad_out, 1.0);
+    if (needs_input_grad(0))
+      grads[0] = ops::batched_product_grad_a(grad_out, mat2_.unpack(*this), 1.0);
+    if (needs_input_grad(1))
+      grads[1] = ops::batched_product_grad_b(input_.unpack(*this), grad_out, 1.0);
     return grads;
   }
 
  protected:
   void release_saved_tensors() override {
-    input_ = Tensor();
-    mat2_ = Tensor();
+    input_.reset();
+    mat2_.reset();
   }
 
  private:
-  Tensor input_;
-  Tensor mat2_;
+  autograd::SavedTensor input_;
+  autograd::SavedTensor mat2_;
 };
 
 }  // namespace

@@ -69,13 +69,21 @@ Tensor& Tensor::copy_(const Tensor& src) {
   SGMM_CHECK(has_distinct_elements(sizes(), strides()),
              "copy_: the destination's strides ", shape_str(strides()),
              " make several elements share memory; copy into a contiguous tensor");
-  copy_elements(*this, src);
+  // A source that shares memory with the destination (t.copy_(t.t())) is
+  // read in full before anything is written.
+  bool same_view = src.data_ptr() == data_ptr() && src.sizes() == sizes() &&
+                   src.strides() == strides() && src.scalar_type() == scalar_type();
+  if (same_view) return *this;
+  Tensor source = memory_overlaps(*this, src) ? contiguous_copy(src, src.scalar_type()) : src;
+  copy_elements(*this, source);
+  unsafe_impl()->storage()->bump_version();
   return *this;
 }
 
 Tensor& Tensor::fill_(Scalar value) {
   check_writable(*this, "fill_");
   fill_elements(*this, value);
+  unsafe_impl()->storage()->bump_version();
   return *this;
 }
 

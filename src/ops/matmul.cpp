@@ -106,7 +106,8 @@ void matmul_into(const Tensor& out, const Tensor& a, const Tensor& b) {
 // a @ b for a and b at least 2-D; no autograd.
 Tensor matmul_product(const Tensor& a, const Tensor& b) {
   Shape batch = broadcast_shapes(IntArrayRef(a.sizes().data(), a.sizes().size() - 2),
-                                 IntArrayRef(b.sizes().data(), b.sizes().size() - 2), "matmul");
+                                 IntArrayRef(b.sizes().data(), b.sizes().size() - 2),
+                                 "matmul (batch dimensions)");
   batch.push_back(a.size(-2));
   batch.push_back(b.size(-1));
   Tensor out = make_empty(batch, a.scalar_type(), a.device(), "matmul");
@@ -116,23 +117,25 @@ Tensor matmul_product(const Tensor& a, const Tensor& b) {
 
 class MatmulBackward final : public autograd::Node {
  public:
-  MatmulBackward(Tensor a, Tensor b, const char* name)
-      : a_(std::move(a)), b_(std::move(b)), name_(name) {}
+  MatmulBackward(const Tensor& a, const Tensor& b, const char* name)
+      : a_(a), b_(b), name_(name) {}
   const char* name() const override { return name_; }
 
   std::vector<Tensor> apply(const Tensor& grad) override {
     std::vector<Tensor> grads(2);
+    const Tensor& a = a_.unpack(*this);
+    const Tensor& b = b_.unpack(*this);
     if (needs_input_grad(0))
-      grads[0] = ops::sum_to_shape(matmul_product(grad, b_.transpose(-1, -2)), a_.sizes());
+      grads[0] = ops::sum_to_shape(matmul_product(grad, b.transpose(-1, -2)), a.sizes());
     if (needs_input_grad(1)) {
-      if (b_.dim() == 2 && a_.dim() > 2) {
+      if (b.dim() == 2 && a.dim() > 2) {
         // A matrix shared by every batch: its gradient sums over the batch,
         // which one GEMM over the flattened rows does directly.
-        Tensor rows = a_.reshape({-1, a_.size(-1)});
+        Tensor rows = a.reshape({-1, a.size(-1)});
         Tensor grad_rows = grad.reshape({-1, grad.size(-1)});
         grads[1] = matmul_product(rows.t(), grad_rows);
       } else {
-        grads[1] = ops::sum_to_shape(matmul_product(a_.transpose(-1, -2), grad), b_.sizes());
+        grads[1] = ops::sum_to_shape(matmul_product(a.transpose(-1, -2), grad), b.sizes());
       }
     }
     return grads;
@@ -140,13 +143,13 @@ class MatmulBackward final : public autograd::Node {
 
  protected:
   void release_saved_tensors() override {
-    a_ = Tensor();
-    b_ = Tensor();
+    a_.reset();
+    b_.reset();
   }
 
  private:
-  Tensor a_;
-  Tensor b_;
+  autograd::SavedTensor a_;
+  autograd::SavedTensor b_;
   const char* name_;
 };
 

@@ -11,7 +11,7 @@
 namespace sgmm {
 namespace ops {
 
-Tensor sum_dims(const Tensor& x, const std::vector<bool>& reduce) {
+Tensor sum_dims(const Tensor& x, const std::vector<bool>& reduce, double divisor) {
   ScalarType out_dtype = is_floating_point(x.scalar_type()) ? x.scalar_type() : kInt64;
   Shape out_sizes = x.sizes().vec();
   for (size_t d = 0; d < out_sizes.size(); ++d)
@@ -46,6 +46,10 @@ Tensor sum_dims(const Tensor& x, const std::vector<bool>& reduce) {
     visit_dtype(out_dtype, [&](auto out_tag) {
       using O = typename decltype(out_tag)::type;
       O* o = static_cast<O*>(out.data_ptr());
+      if constexpr (std::is_same_v<Accumulator, double>) {
+        if (divisor != 1.0)
+          for (double& total : sums) total /= divisor;
+      }
       for (size_t j = 0; j < sums.size(); ++j) o[j] = convert_element<O>(sums[j]);
     });
   });
@@ -103,10 +107,9 @@ Tensor reduce_all(const Tensor& a, bool mean) {
   const char* op = mean ? "mean" : "sum";
   check_reducible(a, op, mean);
   std::vector<bool> reduced(static_cast<size_t>(a.dim()), true);
-  Tensor summed = ops::sum_dims(a, reduced);
-  Tensor out = make_view(summed, {}, {}, 0);
   double divisor = mean ? static_cast<double>(a.numel()) : 1.0;
-  if (mean) out = div(out, divisor);
+  Tensor summed = ops::sum_dims(a, reduced, divisor);
+  Tensor out = make_view(summed, {}, {}, 0);
   if (autograd::any_requires_grad({&a}))
     autograd::set_history(out,
                           std::make_shared<SumBackward>(a.sizes().vec(), -1, false, divisor,
@@ -125,14 +128,13 @@ Tensor reduce_dim(const Tensor& a, int64_t dim, bool keepdim, bool mean) {
     reduced[d] = true;
     divisor = mean ? static_cast<double>(a.sizes()[d]) : 1.0;
   }
-  Tensor summed = ops::sum_dims(a, reduced);
+  Tensor summed = ops::sum_dims(a, reduced, divisor);
   Tensor out = summed;
   if (!keepdim && a.dim() > 0) {
     Shape sizes = summed.sizes().vec();
     sizes.erase(sizes.begin() + d);
     out = make_view(summed, sizes, contiguous_strides(sizes), 0);
   }
-  if (mean) out = div(out, divisor);
   if (autograd::any_requires_grad({&a}))
     autograd::set_history(
         out,

@@ -8,6 +8,7 @@
 #include "sgmm/autograd.hpp"
 #include "sgmm/factory.hpp"
 #include "sgmm/nn/functional.hpp"
+#include "tensor/copy.hpp"
 #include "tensor/shape.hpp"
 #include "tensor/tensor_impl.hpp"
 
@@ -19,16 +20,18 @@ constexpr const char* kOp = "scaled_grouped_mm";
 class ScaledGroupedMmBackward final : public autograd::Node {
  public:
   ScaledGroupedMmBackward(Tensor input, Tensor weight, double scale)
-      : input_(std::move(input)), weight_(std::move(weight)), scale_(scale) {}
+      : input_(input), weight_(weight), scale_(scale) {}
   const char* name() const override { return "ScaledGroupedMmBackward0"; }
 
   std::vector<Tensor> apply(const Tensor& grad_out) override {
     std::vector<Tensor> grads(3);
-    if (needs_input_grad(0)) grads[0] = ops::batched_product_grad_a(grad_out, weight_, scale_);
-    if (needs_input_grad(1)) grads[1] = ops::batched_product_grad_b(input_, grad_out, scale_);
+    const Tensor& input = input_.unpack(*this);
+    const Tensor& weight = weight_.unpack(*this);
+    if (needs_input_grad(0)) grads[0] = ops::batched_product_grad_a(grad_out, weight, scale_);
+    if (needs_input_grad(1)) grads[1] = ops::batched_product_grad_b(input, grad_out, scale_);
     if (needs_input_grad(2)) {
       // d scale = sum(d_out * (input @ weight)), in the scale's own dtype.
-      Tensor product = ops::batched_product(input_, weight_, 1.0);
+      Tensor product = ops::batched_product(input, weight, 1.0);
       grads[2] = tensor(ops::sum_of_products(grad_out, product),
                         TensorOptions().dtype(scale_dtype_));
     }
@@ -39,13 +42,13 @@ class ScaledGroupedMmBackward final : public autograd::Node {
 
  protected:
   void release_saved_tensors() override {
-    input_ = Tensor();
-    weight_ = Tensor();
+    input_.reset();
+    weight_.reset();
   }
 
  private:
-  Tensor input_;
-  Tensor weight_;
+  autograd::SavedTensor input_;
+  autograd::SavedTensor weight_;
   double scale_;
   ScalarType scale_dtype_ = kFloat32;
 };
@@ -74,21 +77,6 @@ Tensor forward(const Tensor& input, const Tensor& weight, double scale,
   return out;
 }
 
-// The smallest and one-past-largest byte address t reaches (empty: equal).
-std::pair<uintptr_t, uintptr_t> byte_range(const Tensor& t) {
-  if (t.numel() == 0) return {0, 0};
-  auto begin = reinterpret_cast<uintptr_t>(t.data_ptr());
-  auto end = begin + static_cast<uintptr_t>(max_element_offset(t.sizes(), t.strides()) + 1) *
-                         element_size(t.scalar_type());
-  return {begin, end};
-}
-
-bool overlaps(const Tensor& a, const Tensor& b) {
-  auto [a_begin, a_end] = byte_range(a);
-  auto [b_begin, b_end] = byte_range(b);
-  return a_begin < a_end && b_begin < b_end && a_begin < b_end && b_begin < a_end;
-}
-
 Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, double scale,
                     const Tensor& scale_tensor) {
   const char* op = "scaled_grouped_mm_out";
@@ -109,8 +97,8 @@ Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, doub
   SGMM_CHECK(has_distinct_elements(out.sizes(), out.strides()), op,
              ": out's strides ", shape_str(out.strides()), " make several elements share memory",
              "; pass a tensor whose elements are distinct (e.g. a contiguous one)");
-  SGMM_CHECK(!overlaps(out, input), op, ": out overlaps input; pass a separate tensor");
-  SGMM_CHECK(!overlaps(out, weight), op, ": out overlaps weight; pass a separate tensor");
+  SGMM_CHECK(!memory_overlaps(out, input), op, ": out overlaps input; pass a separate tensor");
+  SGMM_CHECK(!memory_overlaps(out, weight), op, ": out overlaps weight; pass a separate tensor");
   SGMM_CHECK(!is_grad_enabled() ||
                  !(input.requires_grad() || weight.requires_grad() || out.requires_grad() ||
                    (scale_tensor.defined() && scale_tensor.requires_grad())),
@@ -128,6 +116,7 @@ Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, doub
   job.c = ops::output_operand(out);
   job.epilogue.scale = scale;
   cpu::gemm(job);
+  out.unsafe_impl()->storage()->bump_version();
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "tensor/copy.hpp"
 
+#include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "tensor/dtype_dispatch.hpp"
 #include "tensor/strided_loop.hpp"
@@ -82,6 +84,25 @@ void fill_elements(const Tensor& dst, Scalar value) {
                               for (int64_t j = 0; j < count; ++j) o[j * stride[0]] = converted;
                             });
   });
+}
+
+namespace {
+
+// The first and one-past-last byte address t reaches (empty: equal).
+std::pair<uintptr_t, uintptr_t> byte_range(const Tensor& t) {
+  if (t.numel() == 0) return {0, 0};
+  auto begin = reinterpret_cast<uintptr_t>(t.data_ptr());
+  auto end = begin + static_cast<uintptr_t>(max_element_offset(t.sizes(), t.strides()) + 1) *
+                         element_size(t.scalar_type());
+  return {begin, end};
+}
+
+}  // namespace
+
+bool memory_overlaps(const Tensor& a, const Tensor& b) {
+  auto [a_begin, a_end] = byte_range(a);
+  auto [b_begin, b_end] = byte_range(b);
+  return a_begin < a_end && b_begin < b_end && a_begin < b_end && b_begin < a_end;
 }
 
 Tensor contiguous_copy(const Tensor& src, ScalarType dtype) {

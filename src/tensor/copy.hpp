@@ -16,6 +16,9 @@ void copy_elements(const Tensor& dst, const Tensor& src);
 void accumulate_elements(const Tensor& dst, const Tensor& src);
 // Every element of dst set to value converted to dst's dtype.
 void fill_elements(const Tensor& dst, Scalar value);
+// Whether the memory spans of a and b intersect (a conservative test on
+// the byte ranges from the first to the last element each reaches).
+bool memory_overlaps(const Tensor& a, const Tensor& b);
 // A new contiguous tensor with src's values in dtype.
 Tensor contiguous_copy(const Tensor& src, ScalarType dtype);
 

@@ -3,6 +3,7 @@
 // allocator or borrowed from the caller (from_blob) with an optional deleter.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -28,6 +29,11 @@ class Storage {
   size_t nbytes() const { return nbytes_; }
   Device device() const { return device_; }
 
+  // Counts in-place writes through any tensor viewing this storage, so
+  // autograd can tell that a tensor saved for backward has changed since.
+  uint64_t version() const { return version_; }
+  void bump_version() { ++version_; }
+
  private:
   Storage(void* data, size_t nbytes, Device device, Allocator* allocator,
           std::function<void(void*)> deleter);
@@ -37,6 +43,7 @@ class Storage {
   Device device_;
   Allocator* allocator_;  // null for borrowed memory
   std::function<void(void*)> deleter_;
+  uint64_t version_ = 0;
 };
 
 }  // namespace sgmm

@@ -132,6 +132,26 @@ TEST(Engine, RequiresGradRules) {
   EXPECT_NO_THROW(x.fill_(1));
 }
 
+TEST(Engine, InPlaceWriteToASavedTensorIsDetected) {
+  Tensor x = tensor({1.0, 2.0}, leaf_options());
+  Tensor c = tensor({3.0, 4.0}, kFloat64);
+  Tensor y = (x * c).sum();
+  c.fill_(0);
+  try {
+    y.backward();
+    FAIL() << "no error";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("MulBackward0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("modified in place"), std::string::npos) << e.what();
+  }
+  // Writes to a tensor that was not saved are fine.
+  Tensor d = tensor({1.0, 1.0}, kFloat64);
+  Tensor z = (x + d).sum();
+  d.fill_(5);
+  z.backward();
+  EXPECT_TRUE(equal(x.grad(), tensor({1.0, 1.0}, kFloat64)));
+}
+
 TEST(Engine, DiamondGraphSumsBothPaths) {
   Tensor x = tensor({3.0}, leaf_options());
   Tensor y = x * x;            // 2x

@@ -114,6 +114,15 @@ TEST(Reduce, Float32SumsAccumulateInDouble) {
   EXPECT_EQ(x.sum().item<float>(), 16777216.0f + 999.0f);
 }
 
+TEST(Reduce, MeanDividesBeforeRounding) {
+  // (1 + 2^-23) * 3 / 3 in float32: dividing the double sum returns the
+  // input exactly; dividing a rounded float sum would not.
+  float v = 1.0f + std::ldexp(1.0f, -23);
+  Tensor x = full({3}, static_cast<double>(v));
+  EXPECT_EQ(x.mean().item<float>(), v);
+  EXPECT_EQ(x.view({1, 3}).mean(1).item<float>(), v);
+}
+
 TEST(Compare, EqualAndAllclose) {
   Tensor a = tensor({1.0, 2.0});
   EXPECT_TRUE(equal(a, a.clone()));

@@ -115,6 +115,14 @@ TEST(View, CopyFillZeroWriteThroughViews) {
   EXPECT_THROW(t.copy_(ones({2})), ShapeError);
 }
 
+TEST(View, CopyFromAnOverlappingViewReadsTheSourceFirst) {
+  Tensor t = arange(9, kFloat32).view({3, 3});
+  t.copy_(t.t());
+  EXPECT_TRUE(equal(t, tensor({0, 3, 6, 1, 4, 7, 2, 5, 8}).view({3, 3})));
+  t.copy_(t);
+  EXPECT_TRUE(equal(t, tensor({0, 3, 6, 1, 4, 7, 2, 5, 8}).view({3, 3})));
+}
+
 TEST(View, UndefinedTensorsThrow) {
   Tensor u;
   EXPECT_FALSE(u.defined());
