@@ -147,14 +147,6 @@ float bf16_to_float(uint16_t bits) {
   return f;
 }
 
-// Round to nearest even; NaN stays a quiet NaN.
-uint16_t float_to_bf16(float value) {
-  uint32_t u;
-  std::memcpy(&u, &value, sizeof u);
-  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40u);
-  return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-}
-
 float f16_to_float(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   uint32_t exponent = (h >> 10) & 0x1fu;
@@ -270,18 +262,55 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
   }
 }
 
-// For bf16 and f16 outputs: each MC x NC block of the tile is summed in
-// float32 (scratch), then rounded once into C with the epilogue.
+// Applies the epilogue to one row of float sums and rounds it into a
+// 16-bit C row. The bf16 rounding is branch-free so the loop vectorises.
+void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t* c, int64_t cs_c,
+                              const KernelEpilogue& epilogue) {
+  const float scale = epilogue.scale_f32;
+  if (epilogue.add_to_c) {
+    for (int64_t j = 0; j < n; ++j) {
+      const uint16_t old_bits = c[j * cs_c];
+      const float old = dtype == GemmDType::bf16 ? bf16_to_float(old_bits) : f16_to_float(old_bits);
+      sums[j] = epilogue.scale_is_one ? old + sums[j] : std::fma(sums[j], scale, old);
+    }
+  } else if (!epilogue.scale_is_one) {
+    for (int64_t j = 0; j < n; ++j) sums[j] *= scale;
+  }
+  if (dtype == GemmDType::bf16) {
+    // Round to nearest even; a NaN stays a (quiet) NaN. Unit stride first:
+    // the common case, and the one the compiler vectorises.
+    const auto round = [](float value) {
+      uint32_t u;
+      std::memcpy(&u, &value, sizeof u);
+      const uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+      const uint32_t quiet_nan = (u >> 16) | 0x40u;
+      return static_cast<uint16_t>((u & 0x7fffffffu) > 0x7f800000u ? quiet_nan : rounded);
+    };
+    if (cs_c == 1) {
+      for (int64_t j = 0; j < n; ++j) c[j] = round(sums[j]);
+    } else {
+      for (int64_t j = 0; j < n; ++j) c[j * cs_c] = round(sums[j]);
+    }
+  } else {
+    for (int64_t j = 0; j < n; ++j) c[j * cs_c] = float_to_f16(sums[j]);
+  }
+}
+
+// For bf16 and f16 outputs: each block of the tile (as many rows as the
+// float scratch holds at this width, at least MC) is summed in float32,
+// then rounded once into C with the epilogue. Tall blocks keep B packed
+// once per KC step for many rows.
 void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
                             const KernelEpilogue& epilogue, ThreadScratch& scratch) {
-  float* sums = static_cast<float*>(scratch.float_tile.reserve(
-      static_cast<size_t>(std::min(kern.mc, t.m) * std::min(kern.nc, t.n)) * sizeof(float)));
+  const int64_t capacity = kern.mc * kern.nc;  // floats; the scratch holds at least this
+  float* sums = static_cast<float*>(
+      scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
-  const float scale = epilogue.scale_f32;
-  for (int64_t ic = 0; ic < t.m; ic += kern.mc) {
-    const int64_t mb = std::min(kern.mc, t.m - ic);
-    for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
-      const int64_t nb = std::min(kern.nc, t.n - jc);
+  for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
+    const int64_t nb = std::min(kern.nc, t.n - jc);
+    const int64_t block_rows = std::max(kern.mc, capacity / nb / kern.mc * kern.mc);
+    for (int64_t ic = 0; ic < t.m; ic += block_rows) {
+      const int64_t mb = std::min(block_rows, t.m - ic);
       TileTask block = t;
       block.a = t.a + ic * t.rs_a * t.elem;
       block.b = t.b + jc * t.cs_b * t.elem;
@@ -294,19 +323,7 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
       compute_tile(kern, block, plain, scratch);
       for (int64_t i = 0; i < mb; ++i) {
         uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + (ic + i) * t.rs_c + jc * t.cs_c;
-        const float* row_sums = sums + i * nb;
-        for (int64_t j = 0; j < nb; ++j) {
-          uint16_t& out = row[j * t.cs_c];
-          const float acc = row_sums[j];
-          float value;
-          if (epilogue.add_to_c) {
-            const float old = dtype == GemmDType::bf16 ? bf16_to_float(out) : f16_to_float(out);
-            value = epilogue.scale_is_one ? old + acc : std::fma(acc, scale, old);
-          } else {
-            value = epilogue.scale_is_one ? acc : acc * scale;
-          }
-          out = dtype == GemmDType::bf16 ? float_to_bf16(value) : float_to_f16(value);
-        }
+        store_float_row_as_16bit(dtype, sums + i * nb, nb, row, t.cs_c, epilogue);
       }
     }
   }
