@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <type_traits>
 #include <vector>
 
 #include "tensor/dtype_dispatch.hpp"
@@ -43,11 +44,12 @@ std::string integer_valued_str(double value) {
 // The shown values' common format (torch's _Formatter).
 class Formatter {
  public:
-  Formatter(ScalarType dtype, const std::vector<double>& values) : dtype_(dtype) {
-    if (!is_floating_point(dtype)) {
-      for (double v : values) max_width_ = std::max(max_width_, format_raw(v).size());
-      return;
-    }
+  // Integer and bool tensors: the widest of their texts.
+  explicit Formatter(const std::vector<std::string>& texts) : floating_(false) {
+    for (const std::string& text : texts) max_width_ = std::max(max_width_, text.size());
+  }
+
+  explicit Formatter(const std::vector<double>& values) : floating_(true) {
     std::vector<double> nonzero_finite;
     for (double v : values)
       if (std::isfinite(v) && v != 0) nonzero_finite.push_back(v);
@@ -77,16 +79,15 @@ class Formatter {
 
   size_t width() const { return max_width_; }
 
-  std::string format(double value) const {
-    std::string text = format_raw(value);
+  std::string format(double value) const { return pad(format_raw(value)); }
+  std::string pad(std::string text) const {
     if (text.size() < max_width_) text.insert(0, max_width_ - text.size(), ' ');
     return text;
   }
+  bool floating() const { return floating_; }
 
  private:
   std::string format_raw(double value) const {
-    if (dtype_ == kBool) return value != 0 ? "True" : "False";
-    if (!is_floating_point(dtype_)) return integer_valued_str(value);
     if (scientific_) return scientific_str(value);
     if (integer_mode_) {
       std::string text = integer_valued_str(value);
@@ -96,7 +97,7 @@ class Formatter {
     return fixed_str(value);
   }
 
-  ScalarType dtype_;
+  bool floating_;
   bool integer_mode_ = true;
   bool scientific_ = false;
   size_t max_width_ = 1;
@@ -111,9 +112,15 @@ class TensorPrinter {
         summarize_(tensor.numel() > kThreshold) {}
 
   std::string print(int64_t indent) {
-    std::vector<double> shown;
-    collect(0, 0, shown);
-    formatter_.emplace_back(tensor_.scalar_type(), shown);
+    if (is_floating_point(tensor_.scalar_type())) {
+      std::vector<double> shown;
+      collect(0, 0, [&](int64_t offset) { shown.push_back(value_at(offset)); });
+      formatter_.emplace_back(shown);
+    } else {
+      std::vector<std::string> shown;
+      collect(0, 0, [&](int64_t offset) { shown.push_back(text_at(offset)); });
+      formatter_.emplace_back(shown);
+    }
     return print_dim(0, 0, indent);
   }
 
@@ -137,26 +144,51 @@ class TensorPrinter {
                              tensor_.scalar_type());
   }
 
-  void collect(size_t dim, int64_t offset, std::vector<double>& out) const {
+  // Python's str() of an integer or bool element, exact for any int64.
+  std::string text_at(int64_t offset) const {
+    const char* base = static_cast<const char*>(tensor_.data_ptr());
+    const char* p = base + offset * static_cast<int64_t>(element_size(tensor_.scalar_type()));
+    return visit_dtype(tensor_.scalar_type(), [&](auto tag) -> std::string {
+      using T = typename decltype(tag)::type;
+      T value = *reinterpret_cast<const T*>(p);
+      if constexpr (std::is_same_v<T, bool>) {
+        return value ? "True" : "False";
+      } else if constexpr (std::is_integral_v<T>) {
+        return std::to_string(static_cast<int64_t>(value));
+      } else {
+        return "";  // floating dtypes go through value_at
+      }
+    });
+  }
+
+  // Calls visit(offset) for every shown element, in print order.
+  template <typename Visit>
+  void collect(size_t dim, int64_t offset, Visit&& visit) const {
     if (dim == sizes_.size()) {
-      out.push_back(value_at(offset));
+      visit(offset);
       return;
     }
-    for (int64_t i : shown_indices(dim)) collect(dim + 1, offset + i * strides_[dim], out);
+    for (int64_t i : shown_indices(dim)) collect(dim + 1, offset + i * strides_[dim], visit);
+  }
+
+  std::string format_at(int64_t offset) const {
+    const Formatter& formatter = formatter_.front();
+    return formatter.floating() ? formatter.format(value_at(offset))
+                                : formatter.pad(text_at(offset));
   }
 
   bool elided(size_t dim) const { return summarize_ && sizes_[dim] > 2 * kEdgeItems; }
 
   std::string print_dim(size_t dim, int64_t offset, int64_t indent) const {
     const Formatter& formatter = formatter_.front();
-    if (dim == sizes_.size()) return formatter.format(value_at(offset));
+    if (dim == sizes_.size()) return format_at(offset);
     std::vector<std::string> items;
     std::vector<int64_t> indices = shown_indices(dim);
     bool last_dim = dim + 1 == sizes_.size();
     for (size_t j = 0; j < indices.size(); ++j) {
       if (elided(dim) && j == static_cast<size_t>(kEdgeItems))
         items.push_back(last_dim ? " ..." : "...");
-      items.push_back(last_dim ? formatter.format(value_at(offset + indices[j] * strides_[dim]))
+      items.push_back(last_dim ? format_at(offset + indices[j] * strides_[dim])
                                : print_dim(dim + 1, offset + indices[j] * strides_[dim],
                                            indent + 1));
     }

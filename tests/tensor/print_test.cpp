@@ -86,6 +86,12 @@ TEST(Print, SummarizesAboveAThousandElements) {
             "        [0., 0., 0.,  ..., 0., 0., 0.]])");
 }
 
+TEST(Print, LargeIntegersPrintExactly) {
+  Tensor t = full({2}, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(t.repr(), "tensor([9223372036854775807, 9223372036854775807])");
+  EXPECT_EQ(tensor({-5.0, 12.0}, kInt8).repr(), "tensor([-5, 12], dtype=torch.int8)");
+}
+
 TEST(Print, StridedViewsPrintTheirLogicalOrder) {
   Tensor t = arange(6).view({2, 3}).t();
   EXPECT_EQ(t.repr(), "tensor([[0, 3],\n        [1, 4],\n        [2, 5]])");
