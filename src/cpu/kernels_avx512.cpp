@@ -230,13 +230,18 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
   const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
   for (int64_t p = 0; p < k; ++p) {
     // A is read in place, one value from each of Rows rows per step: ask
-    // for each row's next cache line well before the broadcasts reach it
-    // (hardware prefetchers track too few streams for 14 rows of a large A).
+    // for each row's next cache line well before the broadcasts reach it,
+    // and for the same lines of the next block's rows (which follow these),
+    // so a block never starts on cold rows. Hardware prefetchers track too
+    // few streams for this on a large A. Prefetches past A do not fault.
     if ((p & 15) == 0) {
       const float* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
+      const float* next_block = a + Rows * rs_a + p * cs_a;
 #pragma GCC unroll 16
-      for (int i = 0; i < Rows; ++i)
+      for (int i = 0; i < Rows; ++i) {
         _mm_prefetch(reinterpret_cast<const char*>(ahead + i * rs_a), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(next_block + i * rs_a), _MM_HINT_T0);
+      }
     }
     const float* b_row = b + p * rs_b;
     __m512 b_vec[Vectors];
