@@ -52,7 +52,13 @@ void BatchThreads::run(int64_t count, const std::function<void(int64_t, int64_t)
   }
   wake_.notify_all();
   run_share(0);
-  while (pending_.load(std::memory_order_acquire) != 0) _mm_pause();
+  // Yield now and then: on a loaded machine a helper may be waiting for
+  // this very core, and pure spinning would hold it off for a whole
+  // scheduler time slice.
+  for (uint32_t polls = 1; pending_.load(std::memory_order_acquire) != 0; ++polls) {
+    _mm_pause();
+    if (polls % 1024 == 0) std::this_thread::yield();
+  }
 }
 
 void BatchThreads::helper_loop(int worker) {

@@ -211,4 +211,11 @@ std::string cpu_model_name() {
   return "unknown CPU";
 }
 
+double one_minute_load_average() {
+  std::ifstream loadavg("/proc/loadavg");
+  double load = -1;
+  if (!(loadavg >> load)) return -1;
+  return load;
+}
+
 }  // namespace sgmm::bench

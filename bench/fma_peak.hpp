@@ -36,5 +36,7 @@ MachinePeaks measure_machine_peaks(const std::vector<int>& thread_counts,
                                    double seconds_per_measurement);
 
 std::string cpu_model_name();
+// The 1-minute load average, or -1 where /proc/loadavg cannot be read.
+double one_minute_load_average();
 
 }  // namespace sgmm::bench

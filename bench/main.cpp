@@ -3,6 +3,7 @@
 // markdown, JSON and an SVG chart. See bench/README.md.
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -36,6 +37,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
                          avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
                          cold       float32 forward with a cold cache, all libraries
   --shapes=LIST        comma-separated shape names (default: all; see --list-shapes)
+  --libraries=LIST     only these (sgmm, openblas, onednn, libxsmm, eigen; default: all)
   --threads=N          threads for every library (default 2)
   --seconds=S          time per measurement (default 0.3; --quick: 0.05)
   --markdown=PATH      also write the markdown report to PATH
@@ -54,6 +56,7 @@ struct Options {
   bool list_shapes = false;
   std::vector<std::string> modes;
   std::vector<std::string> shapes;
+  std::vector<std::string> libraries;
   int threads = 2;
   double seconds = 0;
   std::string markdown_path, json_path, svg_path;
@@ -90,6 +93,8 @@ Options parse_options(int argc, char** argv) {
       options.modes = split_list(v);
     } else if (const char* v = value_of("--shapes")) {
       options.shapes = split_list(v);
+    } else if (const char* v = value_of("--libraries")) {
+      options.libraries = split_list(v);
     } else if (const char* v = value_of("--threads")) {
       options.threads = std::stoi(v);
     } else if (const char* v = value_of("--seconds")) {
@@ -126,6 +131,28 @@ std::vector<BenchShape> select_shapes(const std::vector<std::string>& names) {
     shapes.push_back(*found);
   }
   return shapes;
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Keeps the contenders whose column starts with one of the names ("sgmm"
+// keeps both sgmm columns, "libxsmm" both libxsmm columns).
+void keep_libraries(ContenderList& contenders, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  ContenderList kept;
+  for (std::unique_ptr<Contender>& contender : contenders) {
+    const std::string column = lowercase(contender->column());
+    for (const std::string& name : names) {
+      if (column.rfind(lowercase(name), 0) == 0) {
+        kept.push_back(std::move(contender));
+        break;
+      }
+    }
+  }
+  contenders = std::move(kept);
 }
 
 std::string threads_text(int threads) {
@@ -240,6 +267,7 @@ int run_benchmark(const Options& options) {
   report.date_utc = utc_now();
   report.cpu = cpu_model_name();
   report.hardware_threads = std::thread::hardware_concurrency();
+  report.load_at_start = one_minute_load_average();
   report.quick = options.quick;
   report.target_seconds = options.seconds;
   report.sgmm_version = SGMM_VERSION;
@@ -247,6 +275,7 @@ int run_benchmark(const Options& options) {
   report.sgmm_dispatch_reasons = cpu::dispatch_reasons();
 
   ContenderList contenders = gather_contenders(report.peers);
+  keep_libraries(contenders, options.libraries);
   for (const PeerStatus& peer : report.peers) {
     std::cout << (peer.built ? "  with    " : "  without ") << peer.name << ": " << peer.detail
               << "\n";
@@ -264,6 +293,7 @@ int run_benchmark(const Options& options) {
                                                 contenders, report.peaks, settings, std::cout));
   }
 
+  report.load_at_end = one_minute_load_average();
   const std::string markdown = render_markdown(report);
   std::cout << "\n" << markdown;
   if (!options.markdown_path.empty()) write_file(options.markdown_path, markdown);

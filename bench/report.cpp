@@ -197,6 +197,12 @@ std::string render_markdown(const RunReport& report) {
   md << "# sgmm benchmark" << (report.quick ? " (quick)" : "") << "\n\n";
   md << "- Date: " << report.date_utc << "\n";
   md << "- Machine: " << report.cpu << ", " << report.hardware_threads << " hardware threads\n";
+  if (report.load_at_start >= 0) {
+    md << "- Load average (1 min) at start and end: " << format("%.2f", report.load_at_start)
+       << ", " << format("%.2f", report.load_at_end)
+       << " (the benchmark itself adds up to its thread count; beyond that, other work shared "
+          "the cores, and the small multithreaded measurements suffer most)\n";
+  }
   md << "- sgmm " << report.sgmm_version << ", kernel chosen: " << report.sgmm_kernel << "\n";
   md << "- Command: `" << report.command_line << "`\n";
   md << "- GFLOP/s = 2·b·m·n·k (twice that for backward) / median time of a call; each "
@@ -257,7 +263,9 @@ std::string render_json(const RunReport& report) {
      << ",\n  \"date_utc\": " << json_string(report.date_utc)
      << ",\n  \"quick\": " << (report.quick ? "true" : "false")
      << ",\n  \"machine\": {\"cpu\": " << json_string(report.cpu)
-     << ", \"hardware_threads\": " << report.hardware_threads << "},\n  \"sgmm\": {\"version\": "
+     << ", \"hardware_threads\": " << report.hardware_threads
+     << ", \"load_average_at_start\": " << json_number(report.load_at_start)
+     << ", \"load_average_at_end\": " << json_number(report.load_at_end) << "},\n  \"sgmm\": {\"version\": "
      << json_string(report.sgmm_version) << ", \"kernel\": " << json_string(report.sgmm_kernel)
      << ", \"dispatch_reasons\": [";
   for (size_t i = 0; i < report.sgmm_dispatch_reasons.size(); ++i) {

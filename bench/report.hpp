@@ -21,6 +21,10 @@ struct RunReport {
   std::string date_utc;
   std::string cpu;
   unsigned hardware_threads = 0;
+  // /proc/loadavg's 1-minute figure when the run started and ended: how
+  // much else was running on the machine, i.e. how far to trust the numbers.
+  double load_at_start = -1;
+  double load_at_end = -1;
   std::string sgmm_version;
   std::string sgmm_kernel;  // sgmm's automatic choice
   std::vector<std::string> sgmm_dispatch_reasons;

@@ -11,7 +11,7 @@ namespace sgmm::bench {
 
 struct TimingPolicy {
   double target_seconds = 0.3;  // roughly how long one measurement takes in all
-  int min_samples = 3;
+  int min_samples = 3;  // unless a call is so slow that 4x target_seconds passes first
   int max_samples = 15;
 };
 
@@ -23,7 +23,8 @@ struct Timing {
 };
 
 // call(i) computes the i-th call (i picks the operand copy in the
-// cold-cache mode). The first call is a warm-up and is not timed.
+// cold-cache mode). The caller has made one call already (the harness's
+// correctness check), so the first timed call is not a cold one.
 Timing time_calls(const std::function<void(int64_t)>& call, const TimingPolicy& policy);
 
 // Sleeps long enough for the previous library's spinning worker threads
