@@ -35,6 +35,8 @@ constexpr double kMinFlopsForThreads = 256.0 * 1024.0;
 // With at least this many products per thread, whole products balance well
 // enough; fewer are split into tiles so every thread gets a share.
 constexpr int64_t kProductsPerThreadWithoutSplit = 8;
+// Work items are handed out in about this many runs per thread.
+constexpr int64_t kRunsPerThread = 8;
 constexpr size_t kBufferAlignment = 64;
 // The direct path keeps B (k x n, padded to whole panels) within L1.
 constexpr int64_t kDirectMaxBBytes = 32 * 1024;
@@ -482,7 +484,10 @@ void gemm(const GemmBatch* batches, size_t count) {
   // because the next plan starts at the same item.
   GemmJob job{batches, plans.data(), count};
   if (parallel) {
-    pool.run(items, run_item, &job);
+    // Many small items go out in runs of consecutive ones (a few runs per
+    // thread still balance the load); few large items go one at a time.
+    const int64_t grain = std::max<int64_t>(1, items / (threads * kRunsPerThread));
+    pool.run(items, run_item, &job, grain);
   } else {
     for (int64_t item = 0; item < items; ++item) run_item(&job, item, 0);
   }

@@ -3,6 +3,7 @@
 #include <immintrin.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -90,9 +91,10 @@ void ThreadPool::stop_workers() {
 
 void ThreadPool::run_items(int thread_index) {
   for (;;) {
-    const int64_t item = next_item_.fetch_add(1, std::memory_order_relaxed);
-    if (item >= count_) return;
-    fn_(context_, item, thread_index);
+    const int64_t first = next_item_.fetch_add(grain_, std::memory_order_relaxed);
+    if (first >= count_) return;
+    const int64_t last = std::min(first + grain_, count_);
+    for (int64_t item = first; item < last; ++item) fn_(context_, item, thread_index);
   }
 }
 
@@ -131,7 +133,7 @@ void ThreadPool::worker_loop(int thread_index, uint64_t seen) {
   }
 }
 
-void ThreadPool::run(int64_t count, ItemFn fn, void* context) {
+void ThreadPool::run(int64_t count, ItemFn fn, void* context, int64_t grain) {
   if (count <= 0) return;
   std::unique_lock<std::mutex> job_lock(run_mutex_, std::try_to_lock);
   if (!job_lock.owns_lock() || workers_.empty() || count == 1) {
@@ -141,6 +143,7 @@ void ThreadPool::run(int64_t count, ItemFn fn, void* context) {
   fn_ = fn;
   context_ = context;
   count_ = count;
+  grain_ = std::max<int64_t>(grain, 1);
   next_item_.store(0, std::memory_order_relaxed);
   const uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
   job_state_.store(open_job_state(generation), std::memory_order_release);
