@@ -1,5 +1,7 @@
 #include "autograd/node.hpp"
 
+#include <mutex>
+
 #include "sgmm/autograd.hpp"
 #include "tensor/copy.hpp"
 #include "tensor/release_iteratively.hpp"
@@ -52,6 +54,10 @@ Edge gradient_edge(const Tensor& t) {
   if (!t.defined() || !t.requires_grad()) return {};
   TensorImpl& impl = *t.unsafe_impl();
   if (impl.grad_fn != nullptr) return {impl.grad_fn};
+  // Two threads may build graphs on the same leaf at once (the Node addon
+  // runs calls off the event loop); they must share one accumulator.
+  static std::mutex accumulator_mutex;
+  std::lock_guard<std::mutex> lock(accumulator_mutex);
   std::shared_ptr<Node> accumulator = impl.grad_accumulator.lock();
   if (accumulator == nullptr) {
     accumulator = std::make_shared<AccumulateGrad>(t.impl_ptr());
