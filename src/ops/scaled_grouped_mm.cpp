@@ -94,11 +94,14 @@ Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, doub
                        out.size(2) == n,
                    op, ": out is ", shape_str(out.sizes()), " but the result is [", batch, ", ",
                    m, ", ", n, "]; pass an out of that shape");
-  SGMM_CHECK(has_distinct_elements(out.sizes(), out.strides()), op,
+  // Overlaps are shape errors (error.hpp): out overlapping itself or an input.
+  SGMM_CHECK_SHAPE(has_distinct_elements(out.sizes(), out.strides()), op,
              ": out's strides ", shape_str(out.strides()), " make several elements share memory",
              "; pass a tensor whose elements are distinct (e.g. a contiguous one)");
-  SGMM_CHECK(!memory_overlaps(out, input), op, ": out overlaps input; pass a separate tensor");
-  SGMM_CHECK(!memory_overlaps(out, weight), op, ": out overlaps weight; pass a separate tensor");
+  SGMM_CHECK_SHAPE(!memory_overlaps(out, input), op,
+                   ": out overlaps input; pass a separate tensor");
+  SGMM_CHECK_SHAPE(!memory_overlaps(out, weight), op,
+                   ": out overlaps weight; pass a separate tensor");
   SGMM_CHECK(!is_grad_enabled() ||
                  !(input.requires_grad() || weight.requires_grad() || out.requires_grad() ||
                    (scale_tensor.defined() && scale_tensor.requires_grad())),
