@@ -38,8 +38,10 @@ constexpr int64_t kProductsPerThreadWithoutSplit = 8;
 // Work items are handed out in about this many runs per thread.
 constexpr int64_t kRunsPerThread = 8;
 constexpr size_t kBufferAlignment = 64;
-// The direct path keeps B (k x n, padded to whole panels) within L1.
-constexpr int64_t kDirectMaxBBytes = 32 * 1024;
+// The direct path keeps a B panel (k x 32) within L1 (32 KB here) and an A
+// it reads once per panel within half of L2.
+constexpr int64_t kDirectMaxPanelBytes = 32 * 1024;
+constexpr int64_t kDirectMaxRereadABytes = 512 * 1024;
 
 size_t element_bytes(GemmDType dtype) {
   switch (dtype) {
@@ -332,11 +334,14 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
 }
 
 // Whether a tile is small enough to skip packing A: the sum fits one KC
-// step (so the direct kernel computes exactly what the packed path would)
-// and B, packed or not, stays in L1 while every row block reads it.
+// step (so the direct kernel computes exactly what the packed path would),
+// one 32-column panel of B (k x 32) stays in L1 while every row block reads
+// it, and A, read again for every panel, stays in L2 when there are many.
 bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
-  return kern.direct != nullptr && t.k <= kern.kc &&
-         t.k * round_up(t.n, kern.nr) * t.elem <= kDirectMaxBBytes;
+  if (kern.direct == nullptr || t.k > kern.kc) return false;
+  if (t.k * kern.nr * t.elem > kDirectMaxPanelBytes) return false;
+  const int64_t panels = (t.n + kern.nr - 1) / kern.nr;
+  return panels <= 2 || t.m * t.k * t.elem <= kDirectMaxRereadABytes;
 }
 
 // The direct path: B used in place when its columns are contiguous, else

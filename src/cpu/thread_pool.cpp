@@ -62,6 +62,7 @@ void ThreadPool::set_num_threads(int num_threads) {
 void ThreadPool::start_workers(int num_threads) {
   stopping_.store(false);
   num_threads_.store(num_threads, std::memory_order_relaxed);
+  shares_ = std::make_unique<Share[]>(static_cast<size_t>(num_threads));
   workers_.reserve(num_threads - 1);
   // A new worker must not read the generation itself: by the time it runs,
   // the caller may have published the next job, which it would then miss.
@@ -90,11 +91,15 @@ void ThreadPool::stop_workers() {
 }
 
 void ThreadPool::run_items(int thread_index) {
-  for (;;) {
-    const int64_t first = next_item_.fetch_add(grain_, std::memory_order_relaxed);
-    if (first >= count_) return;
-    const int64_t last = std::min(first + grain_, count_);
-    for (int64_t item = first; item < last; ++item) fn_(context_, item, thread_index);
+  const int threads = num_threads();
+  for (int offset = 0; offset < threads; ++offset) {
+    Share& share = shares_[(thread_index + offset) % threads];
+    for (;;) {
+      const int64_t first = share.next.fetch_add(grain_, std::memory_order_relaxed);
+      if (first >= share.end) break;
+      const int64_t last = std::min(first + grain_, share.end);
+      for (int64_t item = first; item < last; ++item) fn_(context_, item, thread_index);
+    }
   }
 }
 
@@ -142,9 +147,12 @@ void ThreadPool::run(int64_t count, ItemFn fn, void* context, int64_t grain) {
   }
   fn_ = fn;
   context_ = context;
-  count_ = count;
   grain_ = std::max<int64_t>(grain, 1);
-  next_item_.store(0, std::memory_order_relaxed);
+  const int threads = num_threads();
+  for (int t = 0; t < threads; ++t) {
+    shares_[t].next.store(count * t / threads, std::memory_order_relaxed);
+    shares_[t].end = count * (t + 1) / threads;
+  }
   const uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
   job_state_.store(open_job_state(generation), std::memory_order_release);
   // seq_cst pairs with the sleeper's increment of sleepers_: either the

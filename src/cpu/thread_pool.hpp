@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -36,11 +37,14 @@ class ThreadPool {
   void set_num_threads(int num_threads);
 
   // Calls fn(context, item, thread_index) once for every item in [0, count)
-  // and returns when all have returned. Threads take `grain` consecutive
-  // items at a time: fewer trips to the shared counter, and neighbouring
-  // items (which often write neighbouring memory) stay on one thread. thread_index < num_threads()
-  // names the thread (0 is the caller), for per-thread scratch. A call made while another job runs
-  // (from another thread, or from inside an item) runs its items on the calling thread alone.
+  // and returns when all have returned. thread_index < num_threads() names
+  // the thread (0 is the caller). The items are cut into one contiguous
+  // share per thread: each thread runs its own share first, `grain` items
+  // at a time, then takes what is left of the others'. Repeated calls thus
+  // give each thread the same items (their data stays in that core's
+  // cache), while a thread that is late or asleep holds nothing up. A call
+  // made while another job runs (from another thread, or from inside an
+  // item) runs its items on the calling thread alone.
   void run(int64_t count, ItemFn fn, void* context, int64_t grain = 1);
 
  private:
@@ -57,9 +61,13 @@ class ThreadPool {
   // The current job; written by the caller before it publishes the job.
   ItemFn fn_ = nullptr;
   void* context_ = nullptr;
-  int64_t count_ = 0;
   int64_t grain_ = 1;
-  alignas(64) std::atomic<int64_t> next_item_{0};
+  // One share of the items per thread, each on its own cache line.
+  struct alignas(64) Share {
+    std::atomic<int64_t> next{0};
+    int64_t end = 0;
+  };
+  std::unique_ptr<Share[]> shares_;
   std::atomic<uint64_t> generation_{0};
   // Who may still touch the current job: its generation (bits 33-63), a
   // closed flag (bit 32) and the number of workers inside it (bits 0-31).
