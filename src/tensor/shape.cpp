@@ -41,7 +41,11 @@ Shape contiguous_strides(IntArrayRef sizes) {
   int64_t stride = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = stride;
-    stride *= std::max<int64_t>(sizes[i], 1);
+    // Only a tensor with a zero size can get here with a product that
+    // overflows (its element count was checked); its strides address
+    // nothing, so saturating is harmless.
+    if (__builtin_mul_overflow(stride, std::max<int64_t>(sizes[i], 1), &stride))
+      stride = std::numeric_limits<int64_t>::max();
   }
   return strides;
 }
@@ -82,11 +86,10 @@ Shape broadcast_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef targ
 }
 
 int64_t max_element_offset(IntArrayRef sizes, IntArrayRef strides) {
+  // An empty view reaches nothing, whatever its (possibly huge) strides.
+  if (std::find(sizes.begin(), sizes.end(), int64_t{0}) != sizes.end()) return 0;
   int64_t offset = 0;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] == 0) return 0;
-    offset += (sizes[i] - 1) * strides[i];
-  }
+  for (size_t i = 0; i < sizes.size(); ++i) offset += (sizes[i] - 1) * strides[i];
   return offset;
 }
 
