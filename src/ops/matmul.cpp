@@ -24,6 +24,9 @@ struct BatchDim {
 // out[..., m, n] = a[..., m, k] @ b[..., k, n]; a and b at least 2-D, out
 // contiguous with the broadcast batch shape. No checks, no autograd.
 void matmul_into(const Tensor& out, const Tensor& a, const Tensor& b) {
+  // Nothing to write; an empty outer batch dim would otherwise still
+  // describe one (out of bounds) GemmBatch below.
+  if (out.numel() == 0) return;
   const int64_t batch_rank = out.dim() - 2;
   const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
   IntArrayRef batch_shape(out.sizes().data(), static_cast<size_t>(batch_rank));

@@ -175,5 +175,23 @@ TEST(Gradients, Matmul) {
                          {leaf({2, 3, 4}), leaf({5, 4})});
 }
 
+TEST(Gradients, EmptyProductsGiveEmptyOrZeroGradients) {
+  Tensor a = randn({0, 3, 2, 4}, kFloat64).requires_grad_();
+  Tensor b = randn({3, 4, 5}, kFloat64).requires_grad_();
+  Tensor y = matmul(a, b);
+  EXPECT_EQ(y.sizes(), IntArrayRef({0, 3, 2, 5}));
+  y.sum().backward();
+  EXPECT_EQ(a.grad().sizes(), a.sizes());
+  EXPECT_TRUE(equal(b.grad(), zeros({3, 4, 5}, kFloat64)));
+  // k = 0: the product is zeros, and so are the gradients of the empty operands.
+  Tensor c = randn({2, 3, 0}, kFloat64).requires_grad_();
+  Tensor d = randn({2, 0, 4}, kFloat64).requires_grad_();
+  Tensor z = F::scaled_grouped_mm(c, d, 3.0);
+  EXPECT_TRUE(equal(z, zeros({2, 3, 4}, kFloat64)));
+  z.sum().backward();
+  EXPECT_EQ(c.grad().sizes(), c.sizes());
+  EXPECT_EQ(d.grad().sizes(), d.sizes());
+}
+
 }  // namespace
 }  // namespace sgmm
