@@ -1,10 +1,13 @@
 'use strict';
 // Per-call overhead of the JavaScript binding: the same scaled_grouped_mm
 // calls timed from JavaScript and from C++ (bench/overhead.cpp, built here
-// on first use), median over repetitions of a batch of calls.
+// on first use), as the median and the fastest of repetitions of a batch of
+// calls in wall time, and the median in process CPU time, which a busy
+// machine disturbs least (with SGMM_NUM_THREADS=1 it is the work itself).
 //
 //   npm run bench                          (from bindings/node)
 //   node bench/overhead.js [b m k n]...    (default: 32 10 64 10 and 16 128 256 128)
+//   SGMM_NUM_THREADS=1 node bench/overhead.js    (both sides single-threaded)
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -22,7 +25,7 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function medianMicrosecondsPerCall(fn) {
+function microsecondsPerCall(fn) {
   let calls = 1;
   for (;;) {
     const start = process.hrtime.bigint();
@@ -35,12 +38,16 @@ function medianMicrosecondsPerCall(fn) {
     calls *= 2;
   }
   const perCall = [];
+  const cpuPerCall = [];
   for (let r = 0; r < REPETITIONS; ++r) {
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < calls; ++i) fn();
+    const cpu = process.cpuUsage(cpuStart);
     perCall.push(Number(process.hrtime.bigint() - start) / 1e3 / calls);
+    cpuPerCall.push((cpu.user + cpu.system) / calls);
   }
-  return median(perCall);
+  return { median: median(perCall), min: Math.min(...perCall), cpu: median(cpuPerCall) };
 }
 
 function nativeTimings(shapes) {
@@ -50,7 +57,10 @@ function nativeTimings(shapes) {
   }
   const result = spawnSync(nativeBench, shapes.flat().map(String), { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${nativeBench} failed: ${result.stderr}`);
-  return result.stdout.trim().split('\n').map((line) => JSON.parse(line).us_per_call);
+  return result.stdout.trim().split('\n').map((line) => {
+    const timing = JSON.parse(line);
+    return { median: timing.us_per_call, min: timing.us_per_call_min, cpu: timing.cpu_us_per_call };
+  });
 }
 
 function main() {
@@ -65,22 +75,35 @@ function main() {
   const rows = shapes.map(([b, m, k, n], i) => {
     const input = torch.randn(b, m, k);
     const weight = torch.randn(b, k, n);
-    const js = medianMicrosecondsPerCall(() => F.scaled_grouped_mm(input, weight, 0.125));
-    const gflops = (2 * b * m * k * n) / (js * 1e3);
-    return { shape: `${b}x${m}x${k}x${n}`, cpp_us: cpp[i], js_us: js, overhead_us: js - cpp[i], js_gflops: gflops };
-  });
+    const js = microsecondsPerCall(() => F.scaled_grouped_mm(input, weight, 0.125));
+    // The same call writing into one reused output, as the C++ loop's
+    // freed-and-reallocated output effectively is: a new output per call
+    // stays allocated until garbage collection, so each call touches fresh
+    // pages, a cost of JavaScript's memory model rather than of the binding.
+    const out = torch.empty(b, m, n);
+    const jsOut = microsecondsPerCall(() => F.scaled_grouped_mm(input, weight, { scale: 0.125, out }));
+    return [
+      { shape: `${b}x${m}x${k}x${n}`, cpp: cpp[i], js },
+      { shape: `  same, out reused`, cpp: cpp[i], js: jsOut },
+    ];
+  }).flat();
   const tensor = torch.randn(2, 2);
-  const crossing = medianMicrosecondsPerCall(() => tensor.numel());
-  const wrap = medianMicrosecondsPerCall(() => tensor.transpose(0, 1));
+  const crossing = microsecondsPerCall(() => tensor.numel());
+  const wrap = microsecondsPerCall(() => tensor.transpose(0, 1));
 
-  console.log(`threads: ${torch.get_num_threads()}, kernel: ${torch.runtime_info().kernel}`);
-  console.log('shape (b x m x k x n)   C++ us/call   JS us/call   overhead us   JS GFLOP/s');
-  for (const row of rows) {
-    console.log(`${row.shape.padEnd(22)}  ${row.cpp_us.toFixed(2).padStart(11)}  ${row.js_us.toFixed(2).padStart(11)}  ` +
-      `${row.overhead_us.toFixed(2).padStart(12)}  ${row.js_gflops.toFixed(1).padStart(11)}`);
+  const cell = (value) => value.toFixed(2).padStart(9);
+  console.log(`threads: ${torch.get_num_threads()}, kernel: ${torch.runtime_info().kernel}, ` +
+    `load average: ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log('                      ---- median us/call -----  ---- fastest us/call ----  --- CPU us/call (median) --');
+  console.log('shape (b x m x k x n)      C++       JS  overhead       C++       JS  overhead       C++       JS  overhead');
+  for (const { shape, cpp: c, js } of rows) {
+    console.log(`${shape.padEnd(18)}${cell(c.median)}${cell(js.median)}${cell(js.median - c.median)} ` +
+      `${cell(c.min)}${cell(js.min)}${cell(js.min - c.min)} ${cell(c.cpu)}${cell(js.cpu)}${cell(js.cpu - c.cpu)}`);
   }
-  console.log(`a bare call into the addon (tensor.numel()): ${crossing.toFixed(3)} us`);
-  console.log(`a call returning a new Tensor object (tensor.transpose(0, 1)): ${wrap.toFixed(3)} us`);
+  console.log(`a bare call into the addon (tensor.numel()): ${crossing.median.toFixed(3)} us median, ` +
+    `${crossing.min.toFixed(3)} us fastest`);
+  console.log(`a call returning a new Tensor object (tensor.transpose(0, 1)): ${wrap.median.toFixed(3)} us median, ` +
+    `${wrap.min.toFixed(3)} us fastest`);
 }
 
 main();
