@@ -203,6 +203,41 @@ TEST_P(ReferenceGemm, EveryEdgeSizeAroundTheTilesIsExact) {
   }
 }
 
+// The driver cuts k into KC slices (accumulating into C after the first,
+// with the scale applied once), m into MC blocks and n into NC panels; the
+// block sizes come from the cache sizes (hundreds to a few thousand). Sizes
+// on both sides of one and several blocks, exact, in every dtype.
+TEST_P(ReferenceGemm, ProductsSpanningSeveralCacheBlocksAreExact) {
+  struct Shape {
+    int64_t batch, m, k, n;
+  };
+  std::vector<Shape> shapes;
+  for (int64_t k : {127, 128, 129, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 2049})
+    shapes.push_back({1, 23, k, 37});
+  shapes.push_back({2, 200, 1100, 70});  // several MC blocks and KC slices
+  shapes.push_back({1, 6, 520, 4200});   // several NC panels
+  shapes.push_back({1, 300, 40, 2100});
+  int failed = 0;
+  uint64_t seed = base_seed() + 4000000;
+  for (sgmm::ScalarType dtype : kFloatDtypes) {
+    for (const Shape& s : shapes) {
+      GemmCase c;
+      c.seed = seed++;
+      c.batch = s.batch;
+      c.m = s.m;
+      c.n = s.n;
+      c.k = s.k;
+      c.dtype = dtype;
+      c.scale = -3;
+      c.input_layout = s.k % 2 ? OperandLayout::Contiguous : OperandLayout::Transposed;
+      c.weight_layout = s.k % 3 ? OperandLayout::Transposed : OperandLayout::PaddedRows;
+      c.form = s.k % 2 ? CallForm::DoubleScale : CallForm::OutTransposed;
+      if (!check_case(c, GetParam(), /*exact=*/true).passed && ++failed >= kMaxReportedCases)
+        return;
+    }
+  }
+}
+
 // For problems too big to check element by element, compare C t with
 // A (B t) for a random vector t (float64). The bound is the element bound
 // applied row by row: |(C t)_i - (A B t)_i| <= sum_j bound_ij |t_j|.
