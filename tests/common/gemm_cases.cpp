@@ -30,6 +30,10 @@ const char* layout_name(OperandLayout layout) {
       return "batch-interleaved";
     case OperandLayout::SelectedFromFourD:
       return "selected-from-4d";
+    case OperandLayout::TransposedPadded:
+      return "transposed-padded";
+    case OperandLayout::EveryOtherColumn:
+      return "every-other-column";
   }
   return "unknown";
 }
@@ -48,6 +52,8 @@ const char* call_form_name(CallForm form) {
       return "scaled_grouped_mm_out(contiguous out)";
     case CallForm::OutTransposed:
       return "scaled_grouped_mm_out(transposed out)";
+    case CallForm::OutInterleaved:
+      return "scaled_grouped_mm_out(batch-interleaved out)";
   }
   return "unknown";
 }
@@ -87,6 +93,14 @@ Tensor make_operand(int64_t batch, int64_t rows, int64_t cols, ScalarType dtype,
     case OperandLayout::SelectedFromFourD:
       base = empty({batch, 2, rows, cols}, options);
       view = base.select(1, 1);
+      break;
+    case OperandLayout::TransposedPadded:
+      base = empty({batch, cols, rows + pad}, options);
+      view = base.narrow(2, 2, rows).transpose(1, 2);
+      break;
+    case OperandLayout::EveryOtherColumn:
+      base = empty({batch, rows, cols, 2}, options);
+      view = base.select(3, 0);
       break;
   }
   if (small_integers) {
@@ -206,6 +220,13 @@ Tensor run_scaled_grouped_mm(const GemmCase& gemm_case, const Tensor& input, con
       Tensor out = base.transpose(1, 2);
       F::scaled_grouped_mm_out(out, input, weight,
                                F::ScaledGroupedMMFuncOptions().scale(gemm_case.scale));
+      return out;
+    }
+    case CallForm::OutInterleaved: {
+      Tensor base = full({gemm_case.m, gemm_case.batch, gemm_case.n},
+                         std::numeric_limits<double>::quiet_NaN(), options);
+      Tensor out = base.permute({1, 0, 2});
+      F::scaled_grouped_mm_out(out, input, weight, gemm_case.scale);
       return out;
     }
   }

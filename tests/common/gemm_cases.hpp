@@ -21,9 +21,11 @@ enum class OperandLayout {
   TransposedExpanded,  // a [1, cols, rows] tensor, transposed, then expanded
   BatchInterleaved,    // a [rows, batch, cols] tensor permuted to [batch, rows, cols]
   SelectedFromFourD,   // select(1, 1) of [batch, 2, rows, cols]: gaps between batches
+  TransposedPadded,    // a narrow() of [batch, cols, rows + pad], transposed: column stride > rows
+  EveryOtherColumn,    // select(3, 0) of [batch, rows, cols, 2]: no unit stride at all
 };
 const char* layout_name(OperandLayout layout);
-constexpr int kOperandLayoutCount = 7;
+constexpr int kOperandLayoutCount = 9;
 
 // A view with the requested logical sizes and layout over a fresh base
 // tensor. Every element of the base (padding included) is filled with
@@ -40,9 +42,10 @@ enum class CallForm {
   OptionsTensorScale,  // scaled_grouped_mm(a, w, options.scale(tensor))
   OutContiguous,       // scaled_grouped_mm_out into a NaN-filled contiguous out
   OutTransposed,       // scaled_grouped_mm_out into a NaN-filled transposed view
+  OutInterleaved,      // scaled_grouped_mm_out into a NaN-filled [m, batch, n] permuted view
 };
 const char* call_form_name(CallForm form);
-constexpr int kCallFormCount = 6;
+constexpr int kCallFormCount = 7;
 
 // One randomized problem: input [batch, m, k] @ weight [batch, k, n] * scale.
 struct GemmCase {

@@ -9,7 +9,9 @@
 #include <sgmm/sgmm.hpp>
 #include <vector>
 
+#include "../common/gemm_cases.hpp"
 #include "../common/gradcheck.hpp"
+#include "../common/reference_gemm.hpp"
 #include "../common/tensor_access.hpp"
 
 namespace {
@@ -296,6 +298,60 @@ TEST(Gradients, OnlyInputsThatRequireGradReceiveOne) {
   expect_gradients_match_finite_differences(
       "scaled_grouped_mm constant weight",
       [](const Inputs& x) { return F::scaled_grouped_mm(x[0], x[1], -3.0); }, {a, w});
+}
+
+// In every dtype, backward's products are GEMMs themselves: d input =
+// scale * g @ w^T and d weight = scale * a^T @ g, within the GEMM error
+// bound of the float64 reference; d scale = sum(g * (a @ w)) in the scale's
+// own dtype.
+TEST(Gradients, ScaledGroupedMMBackwardInEveryDtypeMatchesTheReference) {
+  std::mt19937_64 rng(113);
+  for (sgmm::ScalarType dtype : kFloatDtypes) {
+    for (sgmm::ScalarType scale_dtype : {sgmm::kFloat32, sgmm::kFloat64}) {
+      const sgmm::TensorOptions options = sgmm::TensorOptions().dtype(dtype);
+      Tensor a = sgmm::empty({3, 17, 29}, options);
+      Tensor w_base = sgmm::empty({3, 11, 29}, options);  // weight used transposed
+      Tensor g = sgmm::empty({3, 17, 11}, options);
+      fill_uniform(a, rng, -1, 1);
+      fill_uniform(w_base, rng, -1, 1);
+      fill_uniform(g, rng, -1, 1);
+      a.requires_grad_(true);
+      w_base.requires_grad_(true);
+      Tensor scale =
+          sgmm::tensor(-3.0, sgmm::TensorOptions().dtype(scale_dtype).requires_grad(true));
+      const Tensor w = w_base.transpose(1, 2);
+      const Tensor y = F::scaled_grouped_mm(a, w, scale);
+      y.backward(g);
+      const std::string where =
+          std::string(sgmm::dtype_name(dtype)) + ", scale " + sgmm::dtype_name(scale_dtype);
+      ASSERT_TRUE(a.grad().defined() && w_base.grad().defined() && scale.grad().defined()) << where;
+      EXPECT_EQ(a.grad().scalar_type(), dtype) << where;
+      EXPECT_EQ(w_base.grad().scalar_type(), dtype) << where;
+      EXPECT_EQ(scale.grad().scalar_type(), scale_dtype) << where;
+      EXPECT_EQ(scale.grad().dim(), 0) << where;
+      // d input = scale * g @ w^T, where w^T is w_base itself.
+      EXPECT_TRUE(matches_reference_bmm(a.grad(), g, w_base, -3.0)) << where << ": d input";
+      // d w_base = (d w)^T = (scale * a^T @ g)^T = scale * g^T @ a.
+      EXPECT_TRUE(matches_reference_bmm(w_base.grad(), g.transpose(1, 2), a.detach(), -3.0))
+          << where << ": d weight";
+      // d scale = sum(g * (a @ w)): compare with the float64 value, allowing
+      // for the product's rounding to dtype and a k = 29 GEMM plus a
+      // 561-term sum in the accumulation dtype, and the rounding to the
+      // scale's dtype.
+      const ReferenceProduct product = reference_bmm(a.detach(), w.detach(), 1.0);
+      const std::vector<double> g_values = values_of(g);
+      double expected = 0, magnitude = 0;
+      for (size_t e = 0; e < g_values.size(); ++e) {
+        expected += g_values[e] * product.values[e];
+        magnitude += std::fabs(g_values[e]) * product.absolute_sums[e];
+      }
+      const double tolerance =
+          4 * (epsilon_of(dtype) + (29 + 561) * epsilon_of(accumulation_dtype_of(dtype))) *
+              magnitude +
+          epsilon_of(scale_dtype) * std::fabs(expected);
+      EXPECT_NEAR(scale.grad().item<double>(), expected, tolerance) << where << ": d scale";
+    }
+  }
 }
 
 // ---- graph behaviour ---------------------------------------------------------------------

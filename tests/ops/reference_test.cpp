@@ -238,6 +238,34 @@ TEST_P(ReferenceGemm, ProductsSpanningSeveralCacheBlocksAreExact) {
   }
 }
 
+// Thousands of tiny products in one call: the batch loop and the split of
+// (problem, tile) pairs over threads, not the micro-kernel, are under test.
+TEST_P(ReferenceGemm, ManyTinyProblemsInOneCallAreExact) {
+  uint64_t seed = base_seed() + 5000000;
+  int failed = 0;
+  for (int64_t batch : {1000, 4097}) {
+    for (sgmm::ScalarType dtype : kFloatDtypes) {
+      std::mt19937_64 rng(seed);
+      GemmCase c;
+      c.seed = seed++;
+      c.batch = batch;
+      c.m = std::uniform_int_distribution<int64_t>(1, 6)(rng);
+      c.n = std::uniform_int_distribution<int64_t>(1, 6)(rng);
+      c.k = std::uniform_int_distribution<int64_t>(1, 6)(rng);
+      c.dtype = dtype;
+      c.scale = 0.125;
+      c.input_layout = static_cast<OperandLayout>(
+          std::uniform_int_distribution<int>(0, kOperandLayoutCount - 1)(rng));
+      c.weight_layout = static_cast<OperandLayout>(
+          std::uniform_int_distribution<int>(0, kOperandLayoutCount - 1)(rng));
+      c.form =
+          static_cast<CallForm>(std::uniform_int_distribution<int>(0, kCallFormCount - 1)(rng));
+      if (!check_case(c, GetParam(), /*exact=*/true).passed && ++failed >= kMaxReportedCases)
+        return;
+    }
+  }
+}
+
 // For problems too big to check element by element, compare C t with
 // A (B t) for a random vector t (float64). The bound is the element bound
 // applied row by row: |(C t)_i - (A B t)_i| <= sum_j bound_ij |t_j|.
