@@ -1,6 +1,7 @@
 #include "fma_peak.hpp"
 
 #include <immintrin.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -114,28 +115,41 @@ PeakKernel peak_kernel(VectorIsa isa, PeakPrecision precision) {
   return {precision == PeakPrecision::f32 ? fma_chains_f32_avx2 : fma_chains_f64_avx2, flops};
 }
 
-using Clock = std::chrono::steady_clock;
-
 
 // Keeps the compiler from dropping the chains' results.
 std::atomic<double> g_fma_sink{0};
 
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
+// Runs `threads` threads of `iterations` FMA chains at once and returns the
+// sum of their rates in iterations per second, each rate over the CPU time
+// of its own thread. CPU time, not wall time: on a machine shared with other
+// work a thread is descheduled now and then, and the peak is what a core
+// delivers while it runs, not how much of the core this process was given.
 double run_team(FmaChains chains, long iterations, int threads) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
+  std::vector<double> rates(threads, 0.0);
   std::vector<std::thread> team;
   for (int t = 0; t < threads; ++t) {
-    team.emplace_back([&] {
+    team.emplace_back([&, t] {
       ready.fetch_add(1);
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+      const double start = thread_cpu_seconds();
       g_fma_sink.store(chains(iterations), std::memory_order_relaxed);
+      rates[t] = static_cast<double>(iterations) / (thread_cpu_seconds() - start);
     });
   }
   while (ready.load() != threads) std::this_thread::yield();
-  const Clock::time_point start = Clock::now();
   go.store(true, std::memory_order_release);
   for (std::thread& member : team) member.join();
-  return std::chrono::duration<double>(Clock::now() - start).count();
+  double total = 0;
+  for (double rate : rates) total += rate;
+  return total;
 }
 
 }  // namespace
@@ -152,25 +166,25 @@ double measure_fma_peak_gflops(VectorIsa isa, PeakPrecision precision, int threa
                                double seconds) {
   if (!vector_isa_supported(isa) || threads < 1) return 0;
   const PeakKernel kernel = peak_kernel(isa, precision);
-  // Calibrate on one thread: grow the iteration count until a run is long
-  // enough to time, then scale it to the requested duration.
+  // Calibrate on one thread: grow the iteration count until a run lasts
+  // about 10 ms, then scale it to the requested duration.
+  constexpr double kCalibrationSeconds = 0.01;
   long iterations = 1000;
-  double elapsed = run_team(kernel.chains, iterations, 1);
-  while (elapsed < 0.01) {
+  for (;;) {
+    const double seconds_per_run = static_cast<double>(iterations) / run_team(kernel.chains, iterations, 1);
+    if (seconds_per_run >= kCalibrationSeconds) break;
     iterations *= 4;
-    elapsed = run_team(kernel.chains, iterations, 1);
   }
-  // Many short repeats, keeping the best: on a shared machine some repeat
-  // runs while nothing else does, and that one shows the hardware's peak.
+  // Several short repeats, keeping the best: a repeat that shared its core
+  // with an interrupt or a cache-thrashing neighbour reads low.
   constexpr int kRepeats = 8;
-  iterations = std::max<long>(1, static_cast<long>(static_cast<double>(iterations) * seconds /
-                                                   (elapsed * kRepeats)));
+  iterations = std::max<long>(
+      1, static_cast<long>(static_cast<double>(iterations) * seconds /
+                           (kCalibrationSeconds * kRepeats)));
   double best = 0;
   for (int r = 0; r < kRepeats; ++r) {
-    const double wall = run_team(kernel.chains, iterations, threads);
-    const double gflops =
-        kernel.flops_per_iteration * static_cast<double>(iterations) * threads / wall * 1e-9;
-    best = std::max(best, gflops);
+    const double iterations_per_second = run_team(kernel.chains, iterations, threads);
+    best = std::max(best, kernel.flops_per_iteration * iterations_per_second * 1e-9);
   }
   return best;
 }

@@ -15,7 +15,9 @@ const char* vector_isa_name(VectorIsa isa);
 bool vector_isa_supported(VectorIsa isa);
 
 // GFLOP/s of `threads` threads, each running chains of independent FMAs on
-// full vector registers for about `seconds` in all; the best of several repeats.
+// full vector registers for about `seconds` in all; the best of several
+// repeats. Each thread's rate is over its own CPU time, so other work on
+// the machine does not lower the peak.
 // Zero when the ISA is not supported.
 double measure_fma_peak_gflops(VectorIsa isa, PeakPrecision precision, int threads,
                                double seconds);

@@ -51,8 +51,9 @@ Timing time_calls(const std::function<void(int64_t)>& call, const TimingPolicy& 
     const double round_per_call = elapsed / static_cast<double>(calls);
     per_call = round == 0 ? round_per_call : std::min(per_call, round_per_call);
     estimate_seconds += elapsed;
-    // Slow calls (large shapes) need no more rounds than the budget allows.
-    if (estimate_seconds > 0.25 * policy.target_seconds) break;
+    // Slow calls (large shapes) need no more rounds than the budget allows;
+    // two rounds at least, so one interrupted round cannot decide alone.
+    if (round >= 1 && estimate_seconds > 0.25 * policy.target_seconds) break;
   }
 
   Timing timing;
@@ -73,7 +74,11 @@ Timing time_calls(const std::function<void(int64_t)>& call, const TimingPolicy& 
   while (static_cast<int>(per_call_times.size()) < planned) {
     const Clock::time_point start = Clock::now();
     for (int64_t c = 0; c < timing.calls_per_sample; ++c) call(next_call++);
-    per_call_times.push_back(seconds_since(start) / static_cast<double>(timing.calls_per_sample));
+    const double sample = seconds_since(start);
+    per_call_times.push_back(sample / static_cast<double>(timing.calls_per_sample));
+    // An estimate that an interruption inflated makes samples too short to
+    // time well: lengthen the following ones.
+    if (sample < 0.5 * kMinSampleSeconds) timing.calls_per_sample *= 2;
     if (seconds_since(sampling_start) > give_up_seconds) break;
   }
   std::sort(per_call_times.begin(), per_call_times.end());

@@ -19,7 +19,7 @@ struct Timing {
   double median_seconds = 0;  // per call
   double min_seconds = 0;     // per call, fastest sample
   int samples = 0;
-  int64_t calls_per_sample = 0;
+  int64_t calls_per_sample = 0;  // of the last sample (doubled when samples came out too short)
 };
 
 // call(i) computes the i-th call (i picks the operand copy in the
