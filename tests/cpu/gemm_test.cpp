@@ -152,6 +152,11 @@ TEST_P(GemmKernelTest, ExactOverTileAndBlockEdges) {
     for (int64_t n : ns) {
       for (int64_t k : ks) {
         if (m < 1 || n < 1) continue;
+        // Past the unroll, every tile edge is already covered: the KC-block
+        // cases keep three (m, n) corners, which keeps the sanitizer build fast.
+        const bool corner =
+            (m == 1 && n == 1) || (m == mr && n == nr) || (m == ms.back() && n == ns.back());
+        if (k > 17 && !corner) continue;
         const Epilogue plain{1.0, false};
         if (!run_and_check({1, m, n, k}, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
                            plain, true, seed++)) {
@@ -184,25 +189,27 @@ TEST_P(GemmKernelTest, ExactForEveryLayoutScaleAndAccumulate) {
 TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
   const int64_t kc = kernel_->kc;
   const int64_t mc = kernel_->mc;
-  const Shape shapes[] = {{2, 37, 53, 29},
-                          {1, 61, 17, kc + 7},
-                          {4, 5, 71, 3},
-                          {1, 97, 101, 2 * kc + 1},
-                          {1, mc + 5, 40, 50}};
+  const Shape small[] = {{2, 37, 53, 29}, {4, 5, 71, 3}};
+  // Sums over several KC blocks and tiles over several MC blocks: every
+  // epilogue is covered by the small shapes, so these take two.
+  const Shape blocked[] = {{1, 61, 17, kc + 7}, {1, 45, 37, 2 * kc + 1}, {1, mc + 5, 40, 50}};
   uint32_t seed = 500;
-  for (const Shape& s : shapes) {
+  const auto check_both_layouts = [&](const Shape& s, const Epilogue& e) {
+    return run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor, e, false,
+                         seed++) &&
+           run_and_check(s, Layout::kColumnMajor, Layout::kRowMajor, Layout::kStrided, e, false,
+                         seed++);
+  };
+  for (const Shape& s : small) {
     for (double scale : {1.0, 0.125, -3.0}) {
       for (bool accumulate : {false, true}) {
-        if (!run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
-                           Epilogue{scale, accumulate}, false, seed++)) {
-          return;
-        }
-        if (!run_and_check(s, Layout::kColumnMajor, Layout::kRowMajor, Layout::kStrided,
-                           Epilogue{scale, accumulate}, false, seed++)) {
-          return;
-        }
+        if (!check_both_layouts(s, Epilogue{scale, accumulate})) return;
       }
     }
+  }
+  for (const Shape& s : blocked) {
+    if (!check_both_layouts(s, Epilogue{0.125, false})) return;
+    if (!check_both_layouts(s, Epilogue{-3.0, true})) return;
   }
 }
 
