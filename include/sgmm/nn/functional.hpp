@@ -41,7 +41,8 @@ Tensor scaled_grouped_mm(const Tensor& input, const Tensor& weight,
 
 // Writes into out ([b, m, n], same dtype, any strides, must not overlap
 // input or weight). Validation happens before anything is written. Records
-// no graph: out is not differentiable.
+// no graph, so, as torch's out= does, it refuses arguments that require grad
+// while grad mode is on (run it under sgmm::NoGradGuard).
 Tensor& scaled_grouped_mm_out(Tensor& out, const Tensor& input, const Tensor& weight,
                               double scale = 1.0);
 Tensor& scaled_grouped_mm_out(Tensor& out, const Tensor& input, const Tensor& weight,
