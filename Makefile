@@ -38,6 +38,5 @@ test-asan: deps
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-bench:
-	tools/install-deps.sh --bench
+bench: deps
 	bench/run.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing sgmm needs on Debian 12, from Debian's
 # packages only. Anything already present is left alone, so a machine that has
-# everything runs this offline. Usage: tools/install-deps.sh [--bench]
+# everything runs this offline. The benchmark's peers are bench/install-peers.sh's.
 set -euo pipefail
 
 packages=()
@@ -21,13 +21,6 @@ need_package libbenchmark-dev test -f /usr/include/benchmark/benchmark.h
 need_package nodejs command -v node
 need_package npm command -v npm
 need_package libnode-dev test -f /usr/include/node/node_api.h
-if [[ "${1:-}" == "--bench" ]]; then
-  need_package libopenblas-dev test -f /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h
-  need_package libdnnl-dev test -f /usr/include/dnnl.hpp
-  need_package libxsmm-dev test -f /usr/include/libxsmm.h
-  need_package libeigen3-dev test -d /usr/include/eigen3
-  need_package gnuplot-nox command -v gnuplot
-fi
 
 if ((${#packages[@]} == 0)); then
   exit 0
