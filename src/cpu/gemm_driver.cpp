@@ -25,6 +25,7 @@
 #include "cpu/gemm.hpp"
 #include "cpu/kernel_config.hpp"
 #include "cpu/thread_pool.hpp"
+#include "sgmm/dtype.hpp"
 #include "sgmm/error.hpp"
 
 namespace sgmm::cpu {
@@ -145,63 +146,6 @@ ThreadScratch& thread_scratch() {
   return scratch;
 }
 
-float bf16_to_float(uint16_t bits) {
-  const uint32_t u = static_cast<uint32_t>(bits) << 16;
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-float f16_to_float(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  uint32_t exponent = (h >> 10) & 0x1fu;
-  uint32_t mantissa = h & 0x3ffu;
-  uint32_t u;
-  if (exponent == 0x1f) {
-    u = sign | 0x7f800000u | (mantissa << 13);
-  } else if (exponent == 0) {
-    if (mantissa == 0) {
-      u = sign;
-    } else {
-      int shift = 0;
-      while ((mantissa & 0x400u) == 0) {
-        mantissa <<= 1;
-        ++shift;
-      }
-      mantissa &= 0x3ffu;
-      u = sign | (static_cast<uint32_t>(127 - 15 + 1 - shift) << 23) | (mantissa << 13);
-    }
-  } else {
-    u = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  }
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-// Round to nearest even, overflow to infinity, subnormals kept.
-uint16_t float_to_f16(float value) {
-  uint32_t u;
-  std::memcpy(&u, &value, sizeof u);
-  const uint16_t sign = static_cast<uint16_t>((u >> 16) & 0x8000u);
-  const uint32_t abs = u & 0x7fffffffu;
-  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u | ((abs >> 13) & 0x3ffu));
-  if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);
-  if (abs < 0x38800000u) {
-    if (abs < 0x33000000u) return sign;
-    const uint32_t exponent = abs >> 23;
-    const uint32_t mantissa = (abs & 0x7fffffu) | 0x800000u;
-    const uint32_t shift = 126 - exponent;
-    uint32_t result = mantissa >> shift;
-    const uint32_t remainder = mantissa & ((1u << shift) - 1u);
-    const uint32_t halfway = 1u << (shift - 1);
-    if (remainder > halfway || (remainder == halfway && (result & 1u))) ++result;
-    return static_cast<uint16_t>(sign | result);
-  }
-  const uint32_t rounded = abs + 0xfffu + ((abs >> 13) & 1u);
-  return static_cast<uint16_t>(sign | ((rounded - 0x38000000u) >> 13));
-}
-
 // How one batch of the list is cut into work items.
 struct BatchPlan {
   int64_t first_item = 0;       // index of this batch's first item in the job
@@ -275,7 +219,8 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
   if (epilogue.add_to_c) {
     for (int64_t j = 0; j < n; ++j) {
       const uint16_t old_bits = c[j * cs_c];
-      const float old = dtype == GemmDType::bf16 ? bf16_to_float(old_bits) : f16_to_float(old_bits);
+      const float old = dtype == GemmDType::bf16 ? float(BFloat16::from_bits(old_bits))
+                                                  : Half::to_float(old_bits);
       sums[j] = epilogue.scale_is_one ? old + sums[j] : std::fma(sums[j], scale, old);
     }
   } else if (!epilogue.scale_is_one) {
@@ -297,7 +242,7 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
       for (int64_t j = 0; j < n; ++j) c[j * cs_c] = round(sums[j]);
     }
   } else {
-    for (int64_t j = 0; j < n; ++j) c[j * cs_c] = float_to_f16(sums[j]);
+    for (int64_t j = 0; j < n; ++j) c[j * cs_c] = Half::round_from_float(sums[j]);
   }
 }
 

@@ -4,44 +4,10 @@
 #include <cstring>
 
 #include "cpu/microkernels.hpp"
+#include "sgmm/dtype.hpp"
 
 namespace sgmm::cpu {
 namespace {
-
-float bf16_bits_to_f32(uint16_t bits) {
-  const uint32_t u = static_cast<uint32_t>(bits) << 16;
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-float f16_bits_to_f32(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  uint32_t exponent = (h >> 10) & 0x1fu;
-  uint32_t mantissa = h & 0x3ffu;
-  uint32_t u;
-  if (exponent == 0x1f) {
-    u = sign | 0x7f800000u | (mantissa << 13);
-  } else if (exponent == 0) {
-    if (mantissa == 0) {
-      u = sign;
-    } else {
-      // A subnormal half is a normal float: shift the mantissa up to its leading one.
-      int shift = 0;
-      while ((mantissa & 0x400u) == 0) {
-        mantissa <<= 1;
-        ++shift;
-      }
-      mantissa &= 0x3ffu;
-      u = sign | (static_cast<uint32_t>(127 - 15 + 1 - shift) << 23) | (mantissa << 13);
-    }
-  } else {
-    u = sign | ((exponent + 127 - 15) << 23) | (mantissa << 13);
-  }
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
 
 struct CopyValue {
   template <typename T>
@@ -50,10 +16,10 @@ struct CopyValue {
   }
 };
 struct WidenBf16 {
-  float operator()(uint16_t v) const { return bf16_bits_to_f32(v); }
+  float operator()(uint16_t v) const { return BFloat16::from_bits(v); }
 };
 struct WidenF16 {
-  float operator()(uint16_t v) const { return f16_bits_to_f32(v); }
+  float operator()(uint16_t v) const { return Half::to_float(v); }
 };
 
 template <int R, typename Src, typename Dst, typename Convert>
