@@ -13,6 +13,17 @@ namespace sgmm::cpu {
 // round once, when the epilogue stores C.
 enum class GemmDType : uint8_t { f32, f64, bf16, f16 };
 
+// Bytes of one element of A, B and C.
+constexpr size_t gemm_dtype_size(GemmDType dtype) {
+  switch (dtype) {
+    case GemmDType::f32: return 4;
+    case GemmDType::f64: return 8;
+    case GemmDType::bf16: return 2;
+    case GemmDType::f16: return 2;
+  }
+  return 4;
+}
+
 // Element (p, i, j) of a batch of matrices sits at
 //   data + p * batch_stride + i * row_stride + j * col_stride
 // (strides in elements, >= 0; 0 repeats a matrix, a row or a column).

@@ -45,20 +45,6 @@ constexpr size_t kBufferAlignment = 64;
 constexpr int64_t kDirectMaxPanelBytes = 32 * 1024;
 constexpr int64_t kDirectMaxRereadABytes = 128 * 1024;
 
-size_t element_bytes(GemmDType dtype) {
-  switch (dtype) {
-    case GemmDType::f32:
-      return 4;
-    case GemmDType::f64:
-      return 8;
-    case GemmDType::bf16:
-      return 2;
-    case GemmDType::f16:
-      return 2;
-  }
-  return 4;
-}
-
 const TypedGemmKernel& kernel_for(const KernelConfig& config, GemmDType dtype) {
   switch (dtype) {
     case GemmDType::f32:
@@ -332,7 +318,7 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
   const int64_t i0 = (tile / plan->tiles_n) * plan->tile_rows;
   const int64_t j0 = (tile % plan->tiles_n) * plan->tile_cols;
 
-  const int64_t elem = static_cast<int64_t>(element_bytes(batch.dtype));
+  const int64_t elem = static_cast<int64_t>(gemm_dtype_size(batch.dtype));
   TileTask t;
   t.elem = elem;
   t.c_elem = elem;

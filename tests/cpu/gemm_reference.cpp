@@ -39,20 +39,6 @@ const char* layout_name(Layout layout) {
   return "?";
 }
 
-size_t dtype_bytes(GemmDType dtype) {
-  switch (dtype) {
-    case GemmDType::f32:
-      return 4;
-    case GemmDType::f64:
-      return 8;
-    case GemmDType::bf16:
-      return 2;
-    case GemmDType::f16:
-      return 2;
-  }
-  return 4;
-}
-
 const char* dtype_name(GemmDType dtype) {
   switch (dtype) {
     case GemmDType::f32:
@@ -117,7 +103,7 @@ TestMatrices::TestMatrices(GemmDType dtype, int64_t batch, int64_t rows, int64_t
   batch_stride_ = batch_stride_zero ? 0 : next_prime(span + 1);
   const int64_t entries = batch_stride_zero ? std::min<int64_t>(batch, 1) : batch;
   const int64_t slots = entries > 0 ? (entries - 1) * batch_stride_ + span : 0;
-  const size_t elem = dtype_bytes(dtype);
+  const size_t elem = gemm_dtype_size(dtype);
   bytes_.assign(static_cast<size_t>(slots) * elem + 2 * padding_bytes(), kSentinelByte);
   addressed_.assign(static_cast<size_t>(slots), false);
   for (int64_t p = 0; p < entries; ++p) {
@@ -133,7 +119,7 @@ TestMatrices::TestMatrices(GemmDType dtype, int64_t batch, int64_t rows, int64_t
 size_t TestMatrices::offset(int64_t p, int64_t i, int64_t j) const {
   return padding_bytes() +
          static_cast<size_t>(p * batch_stride_ + i * row_stride_ + j * col_stride_) *
-             dtype_bytes(dtype_);
+             gemm_dtype_size(dtype_);
 }
 
 double TestMatrices::get(int64_t p, int64_t i, int64_t j) const {
@@ -165,7 +151,7 @@ double TestMatrices::get(int64_t p, int64_t i, int64_t j) const {
 
 uint64_t TestMatrices::bits(int64_t p, int64_t i, int64_t j) const {
   uint64_t v = 0;
-  std::memcpy(&v, bytes_.data() + offset(p, i, j), dtype_bytes(dtype_));
+  std::memcpy(&v, bytes_.data() + offset(p, i, j), gemm_dtype_size(dtype_));
   return v;
 }
 
@@ -217,7 +203,7 @@ void TestMatrices::fill_value(double value) {
 }
 
 bool TestMatrices::sentinels_intact() const {
-  const size_t elem = dtype_bytes(dtype_);
+  const size_t elem = gemm_dtype_size(dtype_);
   for (size_t b = 0; b < padding_bytes(); ++b) {
     if (bytes_[b] != kSentinelByte || bytes_[bytes_.size() - 1 - b] != kSentinelByte) return false;
   }

@@ -19,7 +19,6 @@ enum class Layout {
 };
 const char* layout_name(Layout layout);
 
-size_t dtype_bytes(GemmDType dtype);
 const char* dtype_name(GemmDType dtype);
 double dtype_epsilon(GemmDType dtype);
 
@@ -60,7 +59,7 @@ class TestMatrices {
   OutputOperand output() { return {data(), batch_stride_, row_stride_, col_stride_}; }
 
  private:
-  size_t padding_bytes() const { return 64 * dtype_bytes(dtype_); }
+  size_t padding_bytes() const { return 64 * gemm_dtype_size(dtype_); }
   size_t offset(int64_t p, int64_t i, int64_t j) const;
 
   GemmDType dtype_;
