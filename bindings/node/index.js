@@ -4,10 +4,12 @@
 //   const torch = require('sgmm');
 //   const y = torch.nn.functional.scaled_grouped_mm(q, k.transpose(1, 2), 1 / Math.sqrt(64));
 //
-// Nearly everything is the native addon's own function (build/sgmm.node),
-// exported as is so a call pays for one Node-API crossing and nothing else.
-// This file adds what is plain JavaScript: the namespace layout, printing
-// through util.inspect, the dtype constants and no_grad(fn).
+// Every function is the native addon's own (build/sgmm.node) behind a thin
+// guard: a failed native call returns a sentinel and parks its error, and
+// the guard throws that error from JavaScript (src/errors.hpp says why the
+// addon never throws itself). This file also adds what is plain
+// JavaScript: the namespace layout, printing through util.inspect, the
+// dtype constants and no_grad(fn).
 
 const path = require('node:path');
 const util = require('node:util');
@@ -26,8 +28,57 @@ function loadAddon() {
   }
 }
 
-const addon = loadAddon();
-const { Tensor } = addon;
+const native = loadAddon();
+const FAILED = native.FAILED;
+
+// Throws the error the failed native call parked, its stack starting at
+// the caller of the guarded function.
+function raiseParkedError(guarded) {
+  const error = native.take_error();
+  if (error instanceof Error) Error.captureStackTrace(error, guarded);
+  throw error;
+}
+
+// The native function fn, throwing its error when it fails.
+function guard(fn) {
+  const guarded = {
+    [fn.name](...args) {
+      const result = Reflect.apply(fn, this, args);
+      return result === FAILED ? raiseParkedError(guarded) : result;
+    },
+  }[fn.name];
+  return guarded;
+}
+
+// The addon's functions, each guarded.
+const addon = {};
+for (const [name, value] of Object.entries(native)) {
+  if (typeof value === 'function' && name !== 'Tensor' && name !== 'take_error') addon[name] = guard(value);
+}
+
+// Tensor's methods and accessors, guarded in place on its prototype.
+const NativeTensor = native.Tensor;
+for (const name of Object.getOwnPropertyNames(NativeTensor.prototype)) {
+  if (name === 'constructor') continue;
+  const descriptor = Object.getOwnPropertyDescriptor(NativeTensor.prototype, name);
+  if (typeof descriptor.value === 'function') descriptor.value = guard(descriptor.value);
+  if (descriptor.get) descriptor.get = guard(descriptor.get);
+  if (descriptor.set) descriptor.set = guard(descriptor.set);
+  Object.defineProperty(NativeTensor.prototype, name, descriptor);
+}
+
+// torch.Tensor: the class for instanceof and its prototype; tensors come
+// from the creation functions, as the error says.
+function Tensor() {
+  throw new TypeError('Tensor: tensors are made by torch.tensor(), torch.zeros(), torch.randn(), ' +
+    'torch.from() and the other creation functions, not by new Tensor()');
+}
+Tensor.prototype = NativeTensor.prototype;
+Object.defineProperty(NativeTensor.prototype, 'constructor', {
+  value: Tensor,
+  writable: true,
+  configurable: true,
+});
 
 // console.log(t) and util.inspect(t) print like torch: tensor([[...]], dtype=...).
 Object.defineProperty(Tensor.prototype, util.inspect.custom, {

@@ -1,11 +1,13 @@
 // The addon's entry point: builds the exports object that index.js turns
 // into the torch namespace.
 
+#include "addon.hpp"
+
 #include <napi.h>
 
 #include <thread>
 
-#include "addon.hpp"
+#include "errors.hpp"
 #include "functions.hpp"
 #include "js_tensor.hpp"
 
@@ -24,6 +26,19 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   data->lifetime->env = env;
   data->lifetime->js_thread = std::this_thread::get_id();
   env.SetInstanceData<AddonData, finalize_addon_data>(data);
+
+  // The failure protocol of errors.hpp: a frozen object no script can
+  // make, and the function index.js calls to take the parked error.
+  Napi::Object failure_sentinel = Napi::Object::New(env);
+  failure_sentinel.Freeze();
+  data->failure_sentinel = Napi::Persistent(failure_sentinel);
+  exports.Set("FAILED", failure_sentinel);
+  exports.Set("take_error", Napi::Function::New(
+                                env,
+                                [](const Napi::CallbackInfo& info) {
+                                  return Napi::Value(info.Env(), take_pending_error(info.Env()));
+                                },
+                                "take_error"));
 
   Napi::Function tensor_class = JsTensor::define_class(env);
   data->tensor_constructor = Napi::Persistent(tensor_class);

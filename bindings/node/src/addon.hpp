@@ -20,6 +20,10 @@ struct EnvironmentLifetime {
 
 struct AddonData {
   Napi::FunctionReference tensor_constructor;
+  // What a failed callback returns, and where its JavaScript error waits
+  // for index.js to throw it (errors.hpp says why).
+  Napi::ObjectReference failure_sentinel;
+  napi_ref pending_error = nullptr;
   std::shared_ptr<EnvironmentLifetime> lifetime = std::make_shared<EnvironmentLifetime>();
 };
 

@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include "addon.hpp"
 #include "sgmm/error.hpp"
 
 namespace sgmm_node {
@@ -9,16 +10,23 @@ namespace {
 
 enum class ErrorClass { Error, TypeError, RangeError };
 
-napi_value make_error(napi_env env, ErrorClass error_class, const char* code, const std::string& message) {
+napi_value make_error(napi_env env, ErrorClass error_class, const char* code,
+                      const std::string& message) {
   napi_value js_message = nullptr;
   napi_value js_code = nullptr;
   napi_value error = nullptr;
   napi_create_string_utf8(env, message.data(), message.size(), &js_message);
   napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &js_code);
   switch (error_class) {
-    case ErrorClass::Error: napi_create_error(env, js_code, js_message, &error); break;
-    case ErrorClass::TypeError: napi_create_type_error(env, js_code, js_message, &error); break;
-    case ErrorClass::RangeError: napi_create_range_error(env, js_code, js_message, &error); break;
+    case ErrorClass::Error:
+      napi_create_error(env, js_code, js_message, &error);
+      break;
+    case ErrorClass::TypeError:
+      napi_create_type_error(env, js_code, js_message, &error);
+      break;
+    case ErrorClass::RangeError:
+      napi_create_range_error(env, js_code, js_message, &error);
+      break;
   }
   return error;
 }
@@ -61,7 +69,8 @@ napi_value js_error_from_current_exception(napi_env env) {
     return make_error(env, ErrorClass::Error, "SGMM_INTERNAL_ERROR",
                       std::string("sgmm: internal error: ") + error.what());
   } catch (...) {
-    return make_error(env, ErrorClass::Error, "SGMM_INTERNAL_ERROR", "sgmm: internal error: unknown C++ exception");
+    return make_error(env, ErrorClass::Error, "SGMM_INTERNAL_ERROR",
+                      "sgmm: internal error: unknown C++ exception");
   }
 }
 
@@ -73,16 +82,27 @@ napi_value js_error_from_exception(napi_env env, const std::exception_ptr& error
   }
 }
 
-void raise_current_exception(napi_env env) {
-  // A Napi::Error already holds the JavaScript exception (a script's getter
-  // threw, or a Node-API call failed); anything else is converted.
-  try {
-    throw;
-  } catch (const Napi::Error& error) {
-    error.ThrowAsJavaScriptException();
-  } catch (...) {
-    napi_throw(env, js_error_from_current_exception(env));
+napi_value fail_with_current_exception(napi_env env) {
+  napi_value error = js_error_from_current_exception(env);
+  AddonData& data = addon_data(env);
+  // A reference, not a property store: storing a property needs a clear
+  // exception state, and this runs on every failure path.
+  if (data.pending_error != nullptr) napi_delete_reference(env, data.pending_error);
+  data.pending_error = nullptr;
+  napi_create_reference(env, error, 1, &data.pending_error);
+  return data.failure_sentinel.Value();
+}
+
+napi_value take_pending_error(napi_env env) {
+  AddonData& data = addon_data(env);
+  napi_value error = nullptr;
+  if (data.pending_error == nullptr ||
+      napi_get_reference_value(env, data.pending_error, &error) != napi_ok || error == nullptr) {
+    napi_get_undefined(env, &error);
   }
+  if (data.pending_error != nullptr) napi_delete_reference(env, data.pending_error);
+  data.pending_error = nullptr;
+  return error;
 }
 
 }  // namespace sgmm_node

@@ -15,6 +15,14 @@
 // SGMM_INVALID_ARG_TYPE) and throw_range_error (a value of the right kind
 // out of range: a negative or fractional size; code SGMM_INVALID_ARG_VALUE).
 //
+// A failed callback does not throw from C++: it parks the JavaScript error
+// in the addon's error slot and returns the failure sentinel, and index.js,
+// which wraps every native function, throws the error from JavaScript.
+// Throwing with napi_throw is not safe here: the addon's finalizers run
+// inside garbage collection (see js_tensor.hpp), and on Node 20 a collection
+// that starts while napi_throw builds the exception's message runs a
+// finalizer that Node then reports as throwing, which aborts the process.
+//
 // The JavaScript error is made with plain Node-API calls, not as a
 // Napi::Error: node-addon-api defers releasing a Napi::Error's reference to a
 // later turn of the event loop, so a synchronous loop of failing calls would
@@ -35,7 +43,8 @@ namespace sgmm_node {
 class ArgumentError : public std::invalid_argument {
  public:
   enum class Kind { Type, Range };
-  ArgumentError(Kind kind, const std::string& message) : std::invalid_argument(message), kind_(kind) {}
+  ArgumentError(Kind kind, const std::string& message)
+      : std::invalid_argument(message), kind_(kind) {}
   Kind kind() const { return kind_; }
 
  private:
@@ -52,20 +61,29 @@ napi_value js_error_from_current_exception(napi_env env);
 // Same, for an exception captured on another thread (the async worker).
 napi_value js_error_from_exception(napi_env env, const std::exception_ptr& error);
 
-// Throws the current C++ exception into JavaScript (call only inside a catch block).
-void raise_current_exception(napi_env env);
+// Parks the JavaScript error for the current C++ exception in the error
+// slot and returns the failure sentinel (call only inside a catch block).
+napi_value fail_with_current_exception(napi_env env);
 
-// Runs body; any C++ exception it throws becomes the matching pending
-// JavaScript exception, and the callback then returns an empty value.
+// The error parked by the last failed callback (undefined if none), taken
+// out of the slot; index.js throws it.
+napi_value take_pending_error(napi_env env);
+
+// Runs body and returns its result (undefined for a void body); any C++
+// exception it throws is parked as a JavaScript error, and the failure
+// sentinel is returned instead.
 template <typename Body>
-auto run_guarded(Napi::Env env, Body&& body) -> decltype(body()) {
-  using Result = decltype(body());
+Napi::Value run_guarded(Napi::Env env, Body&& body) {
   try {
-    return std::forward<Body>(body)();
+    if constexpr (std::is_void_v<decltype(body())>) {
+      std::forward<Body>(body)();
+      return env.Undefined();
+    } else {
+      return Napi::Value(std::forward<Body>(body)());
+    }
   } catch (...) {
-    raise_current_exception(env);
+    return Napi::Value(env, fail_with_current_exception(env));
   }
-  if constexpr (!std::is_void_v<Result>) return Result();
 }
 
 }  // namespace sgmm_node

@@ -52,7 +52,8 @@ Napi::Value optional_tensor(Napi::Env env, const sgmm::Tensor& tensor) {
 void finalize_tensor(node_api_basic_env env, void* data, void*) {
   auto* wrapped = static_cast<WrappedTensor*>(data);
   int64_t adjusted = 0;
-  if (wrapped->reported_bytes > 0) napi_adjust_external_memory(env, -wrapped->reported_bytes, &adjusted);
+  if (wrapped->reported_bytes > 0)
+    napi_adjust_external_memory(env, -wrapped->reported_bytes, &adjusted);
   delete wrapped;
 }
 
@@ -60,16 +61,19 @@ napi_value construct_tensor(napi_env env, napi_callback_info callback_info) {
   Napi::CallbackInfo info(env, callback_info);
   return run_guarded(info.Env(), [&]() -> Napi::Value {
     if (tensor_being_wrapped == nullptr) {
-      throw_type_error("Tensor: tensors are made by torch.tensor(), torch.zeros(), torch.randn(), "
-                       "torch.from() and the other creation functions, not by new Tensor()");
+      // Only reachable through the addon itself: index.js gives users a
+      // Tensor function that throws this same message from JavaScript.
+      throw_type_error(
+          "Tensor: tensors are made by torch.tensor(), torch.zeros(), torch.randn(), "
+          "torch.from() and the other creation functions, not by new Tensor()");
     }
     auto wrapped = std::make_unique<WrappedTensor>();
     wrapped->tensor = std::move(*tensor_being_wrapped);
     tensor_being_wrapped = nullptr;
     wrapped->reported_bytes = storage_bytes(wrapped->tensor);
     Napi::Object self = info.This().As<Napi::Object>();
-    NAPI_THROW_IF_FAILED(env, napi_wrap(env, self, wrapped.get(), finalize_tensor, nullptr, nullptr),
-                         Napi::Value());
+    NAPI_THROW_IF_FAILED(
+        env, napi_wrap(env, self, wrapped.get(), finalize_tensor, nullptr, nullptr), Napi::Value());
     int64_t reported = wrapped->reported_bytes;
     wrapped.release();
     self.TypeTag(&kTensorTypeTag);
@@ -104,8 +108,8 @@ napi_value call_method(napi_env env, napi_callback_info callback_info) {
 template <Setter setter>
 napi_value call_setter(napi_env env, napi_callback_info callback_info) {
   Napi::CallbackInfo info(env, callback_info);
-  run_guarded(info.Env(), [&] { setter(info, receiver(info)); });
-  return nullptr;
+  // index.js calls the setter as a function and sees this return value.
+  return run_guarded(info.Env(), [&] { setter(info, receiver(info)); });
 }
 
 // ---- properties ---------------------------------------------------------
@@ -151,8 +155,9 @@ void set_grad(const Napi::CallbackInfo& info, WrappedTensor& self) {
   const sgmm::Tensor& grad = JsTensor::unwrap(value, "grad", "the new gradient");
   SGMM_CHECK_SHAPE(grad.sizes() == self.tensor.sizes(), "grad: assigned gradient has shape ",
                    grad.sizes(), " but the tensor has shape ", self.tensor.sizes());
-  SGMM_CHECK_DTYPE(grad.scalar_type() == self.tensor.scalar_type(), "grad: assigned gradient has dtype ",
-                   grad.scalar_type(), " but the tensor has dtype ", self.tensor.scalar_type());
+  SGMM_CHECK_DTYPE(grad.scalar_type() == self.tensor.scalar_type(),
+                   "grad: assigned gradient has dtype ", grad.scalar_type(),
+                   " but the tensor has dtype ", self.tensor.scalar_type());
   self.tensor.mutable_grad() = grad;
 }
 
@@ -163,13 +168,15 @@ Napi::Value is_leaf(const Napi::CallbackInfo& info, WrappedTensor& self) {
 // ---- shape and data -----------------------------------------------------
 
 Napi::Value size(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  if (info.Length() == 0 || info[0].IsUndefined()) return Napi::Value(int_array(info.Env(), self.tensor.sizes()));
+  if (info.Length() == 0 || info[0].IsUndefined())
+    return Napi::Value(int_array(info.Env(), self.tensor.sizes()));
   int64_t dim = integer_from_value(info[0], "size", "dim");
   return Napi::Value(Napi::Number::New(info.Env(), static_cast<double>(self.tensor.size(dim))));
 }
 
 Napi::Value stride(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  if (info.Length() == 0 || info[0].IsUndefined()) return Napi::Value(int_array(info.Env(), self.tensor.strides()));
+  if (info.Length() == 0 || info[0].IsUndefined())
+    return Napi::Value(int_array(info.Env(), self.tensor.strides()));
   int64_t dim = integer_from_value(info[0], "stride", "dim");
   return Napi::Value(Napi::Number::New(info.Env(), static_cast<double>(self.tensor.stride(dim))));
 }
@@ -228,7 +235,8 @@ Napi::Value requires_grad_(const Napi::CallbackInfo& info, WrappedTensor& self) 
   bool requires_grad = true;
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     if (!info[0].IsBoolean()) {
-      throw_type_error("requires_grad_: argument must be a boolean, got " + describe_value(info[0]));
+      throw_type_error("requires_grad_: argument must be a boolean, got " +
+                       describe_value(info[0]));
     }
     requires_grad = info[0].As<Napi::Boolean>().Value();
   }
@@ -249,7 +257,8 @@ Napi::Value t(const Napi::CallbackInfo& info, WrappedTensor& self) {
 }
 
 Napi::Value permute(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), self.tensor.permute(dims_from_arguments(info, 0, "permute"))));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), self.tensor.permute(dims_from_arguments(info, 0, "permute"))));
 }
 
 Napi::Value view(const Napi::CallbackInfo& info, WrappedTensor& self) {
@@ -284,11 +293,13 @@ Napi::Value narrow(const Napi::CallbackInfo& info, WrappedTensor& self) {
 }
 
 Napi::Value unsqueeze(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), self.tensor.unsqueeze(integer_from_value(info[0], "unsqueeze", "dim"))));
+  return Napi::Value(JsTensor::wrap(
+      info.Env(), self.tensor.unsqueeze(integer_from_value(info[0], "unsqueeze", "dim"))));
 }
 
 Napi::Value squeeze(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), self.tensor.squeeze(integer_from_value(info[0], "squeeze", "dim"))));
+  return Napi::Value(JsTensor::wrap(
+      info.Env(), self.tensor.squeeze(integer_from_value(info[0], "squeeze", "dim"))));
 }
 
 Napi::Value contiguous(const Napi::CallbackInfo& info, WrappedTensor& self) {
@@ -309,27 +320,33 @@ Napi::Value to(const Napi::CallbackInfo& info, WrappedTensor& self) {
 // ---- math ---------------------------------------------------------------
 
 Napi::Value bmm(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), self.tensor.bmm(JsTensor::unwrap(info[0], "bmm", "mat2"))));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), self.tensor.bmm(JsTensor::unwrap(info[0], "bmm", "mat2"))));
 }
 
 Napi::Value matmul(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), self.tensor.matmul(JsTensor::unwrap(info[0], "matmul", "other"))));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), self.tensor.matmul(JsTensor::unwrap(info[0], "matmul", "other"))));
 }
 
 Napi::Value add(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Add, self.tensor, info[0])));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Add, self.tensor, info[0])));
 }
 
 Napi::Value sub(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Sub, self.tensor, info[0])));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Sub, self.tensor, info[0])));
 }
 
 Napi::Value mul(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Mul, self.tensor, info[0])));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Mul, self.tensor, info[0])));
 }
 
 Napi::Value div(const Napi::CallbackInfo& info, WrappedTensor& self) {
-  return Napi::Value(JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Div, self.tensor, info[0])));
+  return Napi::Value(
+      JsTensor::wrap(info.Env(), apply_elementwise(ElementwiseOp::Div, self.tensor, info[0])));
 }
 
 Napi::Value neg(const Napi::CallbackInfo& info, WrappedTensor& self) {
@@ -344,12 +361,12 @@ Napi::Value mean(const Napi::CallbackInfo& info, WrappedTensor& self) {
   return Napi::Value(JsTensor::wrap(info.Env(), reduce(true, self.tensor, info, 0)));
 }
 
-
 napi_property_descriptor method_property(const char* name, napi_callback method) {
   return {name, nullptr, method, nullptr, nullptr, nullptr, napi_default_method, nullptr};
 }
 
-napi_property_descriptor accessor_property(const char* name, napi_callback getter, napi_callback setter = nullptr) {
+napi_property_descriptor accessor_property(const char* name, napi_callback getter,
+                                           napi_callback setter = nullptr) {
   return {name, nullptr, nullptr, getter, setter, nullptr, napi_configurable, nullptr};
 }
 
@@ -361,7 +378,8 @@ Napi::Function JsTensor::define_class(Napi::Env env) {
       accessor_property("dtype", call_method<dtype>),
       accessor_property("device", call_method<device>),
       accessor_property("ndim", call_method<ndim>),
-      accessor_property("requires_grad", call_method<requires_grad>, call_setter<set_requires_grad>),
+      accessor_property("requires_grad", call_method<requires_grad>,
+                        call_setter<set_requires_grad>),
       accessor_property("grad", call_method<grad>, call_setter<set_grad>),
       accessor_property("is_leaf", call_method<is_leaf>),
       method_property("size", call_method<size>),
@@ -411,9 +429,15 @@ Napi::Object JsTensor::wrap(Napi::Env env, sgmm::Tensor tensor) {
   sgmm::Tensor* previous = tensor_being_wrapped;
   tensor_being_wrapped = &tensor;
   napi_value object = nullptr;
-  napi_status status = napi_new_instance(env, addon_data(env).tensor_constructor.Value(), 0, nullptr, &object);
+  napi_status status =
+      napi_new_instance(env, addon_data(env).tensor_constructor.Value(), 0, nullptr, &object);
   tensor_being_wrapped = previous;
   NAPI_THROW_IF_FAILED(env, status, Napi::Object());
+  // The constructor failed (run_guarded returned the sentinel, which `new`
+  // passes on as the result): carry its parked error up as an exception.
+  bool failed = false;
+  napi_strict_equals(env, object, addon_data(env).failure_sentinel.Value(), &failed);
+  if (failed) throw Napi::Error(env, take_pending_error(env));
   return Napi::Object(env, object);
 }
 
@@ -423,7 +447,8 @@ bool JsTensor::is_tensor(const Napi::Value& value) {
 
 const sgmm::Tensor& JsTensor::unwrap(const Napi::Value& value, const char* op, const char* what) {
   if (!is_tensor(value)) {
-    throw_type_error(std::string(op) + ": " + what + " must be a Tensor, got " + describe_value(value));
+    throw_type_error(std::string(op) + ": " + what + " must be a Tensor, got " +
+                     describe_value(value));
   }
   void* data = nullptr;
   if (napi_unwrap(value.Env(), value, &data) != napi_ok || data == nullptr) {

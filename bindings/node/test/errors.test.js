@@ -10,6 +10,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
 const torch = require('..');
 
 const F = torch.nn.functional;
@@ -160,4 +162,32 @@ test('backward misuse is a JavaScript error, not a crash', () => {
 test('the process is still healthy after all of the above', () => {
   const out = F.scaled_grouped_mm(torch.ones(1, 2, 3), torch.ones(1, 3, 4), 0.5);
   assert.deepEqual(out.tolist(), [[[1.5, 1.5, 1.5, 1.5], [1.5, 1.5, 1.5, 1.5]]]);
+});
+
+test('a tight loop of failing calls among allocations never aborts the process', () => {
+  // test/failure_loop.js: garbage collections start while errors are thrown.
+  const child = spawnSync(process.execPath, [path.join(__dirname, 'failure_loop.js')], {
+    encoding: 'utf8',
+    timeout: 180000,
+  });
+  assert.equal(child.status, 0, `failure loop died (signal ${child.signal}):\n${child.stdout}\n${child.stderr}`);
+  const caught = JSON.parse(child.stdout.trim().split('\n').pop());
+  assert.deepEqual(caught, {
+    'shape:RangeError': 30000,
+    'scale:TypeError': 30000,
+    'view:RangeError': 30000,
+    'getter:Error': 30000,
+    'setter:TypeError': 30000,
+  });
+});
+
+test('a thrown error\'s stack starts at the caller, not inside the package', () => {
+  let error;
+  try {
+    torch.zeros(2).view(3);
+  } catch (caught) {
+    error = caught;
+  }
+  assert.ok(error instanceof RangeError);
+  assert.match(error.stack.split('\n')[1], /errors\.test\.js/);
 });
