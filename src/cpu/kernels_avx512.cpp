@@ -216,17 +216,20 @@ constexpr int kDirectMaxRows = 14;
 // How far ahead (in k steps) the direct kernel prefetches A's rows.
 constexpr int64_t kDirectPrefetchSteps = 32;
 
-// Rows x (16 * Vectors) floats straight from A (any strides) and a B panel
-// (unit column stride, n <= 16 * Vectors columns, the last vector masked).
+// Rows x (16 * Vectors) floats straight from A (any strides) and B's
+// 32-column panels (panel q at b + q * b_panel_stride, unit column stride;
+// n <= 16 * Vectors columns, the last vector masked). Four vectors (two
+// panels) let one broadcast of A feed four FMAs, so a narrow B (n <= 64) is
+// done in one pass over A.
 template <int Rows, int Vectors, bool PrefetchA>
 void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
-                           int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c, int n,
-                           const KernelEpilogue& epilogue) {
+                           int64_t rs_b, int64_t b_panel_stride, float* c, int64_t rs_c,
+                           int64_t cs_c, int n, const KernelEpilogue& epilogue) {
   prefetch_tile_rows<Rows, 16 * Vectors>(c, rs_c, cs_c, Rows);
   __m512 acc[Rows][Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_setzero_ps();
   }
   const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
@@ -247,16 +250,16 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
     }
     const float* b_row = b + p * rs_b;
     __m512 b_vec[Vectors];
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) {
-      b_vec[v] = v == Vectors - 1 ? _mm512_maskz_loadu_ps(last, b_row + 16 * v)
-                                  : _mm512_loadu_ps(b_row + 16 * v);
+      const float* source = b_row + (v / 2) * b_panel_stride + 16 * (v % 2);
+      b_vec[v] = v == Vectors - 1 ? _mm512_maskz_loadu_ps(last, source) : _mm512_loadu_ps(source);
     }
     const float* a_col = a + p * cs_a;
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       const __m512 a_i = _mm512_set1_ps(a_col[i * rs_a]);
-#pragma GCC unroll 2
+#pragma GCC unroll 4
       for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_fmadd_ps(a_i, b_vec[v], acc[i][v]);
     }
   }
@@ -265,7 +268,7 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       float* row = c + i * rs_c;
-#pragma GCC unroll 2
+#pragma GCC unroll 4
       for (int v = 0; v < Vectors; ++v) {
         const __mmask16 mask = v == Vectors - 1 ? last : __mmask16{0xffff};
         _mm512_mask_storeu_ps(row + 16 * v, mask,
@@ -277,22 +280,38 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
   alignas(64) float tile[Rows][16 * Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) _mm512_store_ps(&tile[i][16 * v], acc[i][v]);
   }
   store_tile_f32(&tile[0][0], 16 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
 }
 
 using DirectBlockFn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t,
-                               float*, int64_t, int64_t, int, const KernelEpilogue&);
+                               int64_t, float*, int64_t, int64_t, int, const KernelEpilogue&);
 
-// The direct blocks by [prefetch][rows - 1][vectors - 1], rows 1..14, one or
-// two vectors, with and without prefetching A.
-using DirectBlockTable = std::array<std::array<DirectBlockFn, 2>, kDirectMaxRows>;
+// The most rows a block of v vectors takes: its Rows * v accumulators, the
+// B vectors and a broadcast fit the 32 registers.
+constexpr int kDirectMaxVectors = 4;
+constexpr int direct_max_rows(int vectors) { return vectors <= 2 ? kDirectMaxRows : 28 / vectors; }
+
+template <int Rows, int Vectors, bool PrefetchA>
+constexpr DirectBlockFn direct_block_or_null() {
+  if constexpr (Rows <= direct_max_rows(Vectors)) {
+    return gemm_f32_direct_block<Rows, Vectors, PrefetchA>;
+  } else {
+    return nullptr;
+  }
+}
+
+// The direct blocks by [prefetch][rows - 1][vectors - 1], rows 1..14 and
+// one to four vectors where they fit, with and without prefetching A.
+using DirectBlockTable = std::array<std::array<DirectBlockFn, kDirectMaxVectors>, kDirectMaxRows>;
 template <bool PrefetchA, int... Rows>
 constexpr DirectBlockTable direct_block_table(std::integer_sequence<int, Rows...>) {
-  return {{{{gemm_f32_direct_block<Rows + 1, 1, PrefetchA>,
-             gemm_f32_direct_block<Rows + 1, 2, PrefetchA>}}...}};
+  return {{{{direct_block_or_null<Rows + 1, 1, PrefetchA>(),
+             direct_block_or_null<Rows + 1, 2, PrefetchA>(),
+             direct_block_or_null<Rows + 1, 3, PrefetchA>(),
+             direct_block_or_null<Rows + 1, 4, PrefetchA>()}}...}};
 }
 constexpr std::array<DirectBlockTable, 2> kDirectBlocks = {
     direct_block_table<false>(std::make_integer_sequence<int, kDirectMaxRows>()),
@@ -582,20 +601,24 @@ void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a
   const float* a = static_cast<const float*>(a_void);
   const float* b = static_cast<const float*>(b_void);
   float* c = static_cast<float*>(c_void);
-  // Rows are split into blocks of near-equal height (100 -> 8 blocks of 12
-  // or 13, not 7 of 14 and one of 2): every block amortises its B loads
-  // over as many rows as possible.
-  const int64_t row_blocks = (m + kDirectMaxRows - 1) / kDirectMaxRows;
   const DirectBlockTable& blocks =
       kDirectBlocks[m * k * static_cast<int64_t>(sizeof(float)) >= kDirectPrefetchMinABytes];
-  for (int64_t j0 = 0; j0 < n; j0 += 32) {
-    const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
+  // Up to 64 columns (two panels) per pass over A: fewer passes, and each
+  // broadcast of A feeds more FMAs.
+  for (int64_t j0 = 0; j0 < n; j0 += 64) {
+    const int cols = static_cast<int>(n - j0 < 64 ? n - j0 : 64);
+    const int vectors = (cols + 15) / 16;
     const float* b_panel = b + (j0 / 32) * b_panel_stride;
+    // Rows are split into blocks of near-equal height (100 -> 8 blocks of
+    // 12 or 13, not 7 of 14 and one of 2): every block amortises its B
+    // loads over as many rows as possible.
+    const int max_rows = direct_max_rows(vectors);
+    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
     int64_t i0 = 0;
     for (int64_t block = 0; block < row_blocks; ++block) {
       const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
-      blocks[rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b,
-                                          c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
+      blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
+                                    c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
       i0 += rows;
     }
   }
