@@ -82,6 +82,7 @@ class ScratchBuffer {
     }
     return data_;
   }
+  size_t capacity() const { return capacity_; }
 
  private:
   void* data_ = nullptr;
@@ -207,7 +208,7 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
     for (int64_t j = 0; j < n; ++j) {
       const uint16_t old_bits = c[j * cs_c];
       const float old = dtype == GemmDType::bf16 ? float(BFloat16::from_bits(old_bits))
-                                                  : Half::to_float(old_bits);
+                                                 : Half::to_float(old_bits);
       sums[j] = epilogue.scale_is_one ? old + sums[j] : std::fma(sums[j], scale, old);
     }
   } else if (!epilogue.scale_is_one) {
@@ -279,14 +280,17 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
 
 // Whether every tile of a product takes the direct path although its sum
 // may be longer than one KC step. Decided from the product alone, so all
-// of its tiles (whatever the thread count) sum the same way. For the
-// forward product (A and B row-major), skipping the packing wins (256x512x256:
-// 92 -> 104 GFLOP/s on one thread) while what the direct kernel re-reads
-// stays in L2: A, read once per 64-column pass, and a 64-column block of B.
-// A larger A (2048x2048) is re-read from memory, and packing wins.
+// of its tiles (whatever the thread count) sum the same way. With A
+// row-major, skipping A's packing wins (256x512x256 on one thread: forward
+// 92 -> 104 GFLOP/s, grad_input 84 -> 90) while what the direct kernel
+// re-reads stays in L2: A, read once per 64-column pass, and a 64-column
+// block of B. A larger A (2048x2048) is re-read from memory, and packing
+// wins; so it does for a column-major A (grad_weight's input^T).
 bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   if (kern.direct == nullptr || b.dtype != GemmDType::f32) return false;
-  if (b.a.col_stride != 1 || b.b.col_stride != 1) return false;
+  // A row-major: the kernel's broadcasts walk along A's rows. B any layout
+  // (packed first when its columns are not contiguous: grad_input's W^T).
+  if (b.a.col_stride != 1) return false;
   const int64_t elem = static_cast<int64_t>(gemm_dtype_size(b.dtype));
   const int64_t pass_cols = 2 * kern.nr;
   const int64_t l2 = cpu_features().l2_bytes;
@@ -304,11 +308,22 @@ void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
                 epilogue);
     return;
   }
-  void* packed_b = scratch.packed_b.reserve(
-      static_cast<size_t>(round_up(t.n, kern.nr) * t.k * kern.packed_bytes));
-  kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
-  kern.direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k, t.c, t.rs_c,
-              t.cs_c, epilogue);
+  // B is packed a block of columns at a time, as many as the thread's B
+  // buffer holds (sized for the packed path's KC x NC panel), so a wide B
+  // never needs a larger buffer. Columns are independent: the blocking does
+  // not change any result.
+  const int64_t pass_cols = 2 * kern.nr;  // the direct kernel's widest pass
+  const int64_t column_bytes = t.k * kern.packed_bytes;
+  const int64_t fit = static_cast<int64_t>(scratch.packed_b.capacity()) / column_bytes;
+  const int64_t block_cols = std::max(pass_cols, fit / pass_cols * pass_cols);
+  for (int64_t j0 = 0; j0 < t.n; j0 += block_cols) {
+    const int64_t cols = std::min(block_cols, t.n - j0);
+    void* packed_b =
+        scratch.packed_b.reserve(static_cast<size_t>(round_up(cols, kern.nr) * column_bytes));
+    kern.pack_b(t.b + j0 * t.cs_b * t.elem, t.cs_b, t.rs_b, cols, t.k, packed_b);
+    kern.direct(t.m, cols, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k,
+                t.c + j0 * t.cs_c * t.c_elem, t.rs_c, t.cs_c, epilogue);
+  }
 }
 
 // k == 0: the product is zero; C is overwritten with zeros or left as is.
