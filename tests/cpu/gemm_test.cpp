@@ -213,6 +213,25 @@ TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
   }
 }
 
+// The direct path packs a B with strided columns a buffer-sized block of
+// columns at a time: a B wider than the buffer (KC x NC) spans several
+// blocks, and a long sum with a row-major A takes the direct path whole.
+TEST_P(GemmKernelTest, WideTransposedBAndLongSums) {
+  const int64_t kc = kernel_->kc, nc = kernel_->nc, mr = kernel_->mr;
+  const Shape shapes[] = {{1, 3, kc, nc + 100}, {2, mr + 3, 3 * kc + 5, 70}};
+  uint32_t seed = 900;
+  for (const Shape& s : shapes) {
+    if (!run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                       Epilogue{0.125, false}, true, seed++)) {
+      return;
+    }
+    if (!run_and_check(s, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
+                       Epilogue{-3.0, true}, true, seed++)) {
+      return;
+    }
+  }
+}
+
 TEST_P(GemmKernelTest, SharedWeightWithZeroBatchStride) {
   const int64_t mr = kernel_->mr, nr = kernel_->nr;
   run_and_check({5, mr + 2, nr + 1, 19}, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
