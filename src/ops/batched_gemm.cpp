@@ -18,15 +18,18 @@ cpu::GemmDType gemm_dtype(ScalarType dtype) {
 }
 
 cpu::MatrixOperand matrix_operand(const Tensor& t) {
-  return {t.data_ptr(), t.stride(0), t.stride(1), t.stride(2)};
+  const IntArrayRef strides = t.strides();
+  return {t.data_ptr(), strides[0], strides[1], strides[2]};
 }
 
 cpu::MatrixOperand transposed_operand(const Tensor& t) {
-  return {t.data_ptr(), t.stride(0), t.stride(2), t.stride(1)};
+  const IntArrayRef strides = t.strides();
+  return {t.data_ptr(), strides[0], strides[2], strides[1]};
 }
 
 cpu::OutputOperand output_operand(const Tensor& t) {
-  return {t.data_ptr(), t.stride(0), t.stride(1), t.stride(2)};
+  const IntArrayRef strides = t.strides();
+  return {t.data_ptr(), strides[0], strides[1], strides[2]};
 }
 
 void check_batched_operands(const char* op, const char* weight_name, const Tensor& input,

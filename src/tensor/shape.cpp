@@ -1,6 +1,7 @@
 #include "tensor/shape.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <sstream>
 
@@ -14,11 +15,11 @@ std::string shape_str(IntArrayRef sizes) {
   return os.str();
 }
 
-int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
-  int64_t rank = ndim == 0 ? 1 : ndim;
-  SGMM_CHECK(dim >= -rank && dim < rank, op, ": dimension ", dim, " is out of range for a ", ndim,
-             "-D tensor (expected a value in [", -rank, ", ", rank - 1, "])");
-  return dim < 0 ? dim + rank : dim;
+void throw_dim_out_of_range(int64_t dim, int64_t ndim, const char* op) {
+  const int64_t rank = ndim == 0 ? 1 : ndim;
+  throw ValueError(detail::str_cat(op, ": dimension ", dim, " is out of range for a ", ndim,
+                                   "-D tensor (expected a value in [", -rank, ", ", rank - 1,
+                                   "])"));
 }
 
 int64_t checked_numel(IntArrayRef sizes, const char* op) {
@@ -94,15 +95,25 @@ int64_t max_element_offset(IntArrayRef sizes, IntArrayRef strides) {
 }
 
 bool has_distinct_elements(IntArrayRef sizes, IntArrayRef strides) {
-  std::vector<size_t> dims;
+  // The dims of size > 1 by increasing stride; on the stack for the usual
+  // ranks, since every out= call runs this check.
+  constexpr size_t kInlineDims = 16;
+  std::array<size_t, kInlineDims> inline_dims;
+  std::vector<size_t> heap_dims;
+  size_t* dims = inline_dims.data();
+  if (sizes.size() > kInlineDims) {
+    heap_dims.resize(sizes.size());
+    dims = heap_dims.data();
+  }
+  size_t count = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] == 0) return true;
-    if (sizes[i] > 1) dims.push_back(i);
+    if (sizes[i] > 1) dims[count++] = i;
   }
-  std::sort(dims.begin(), dims.end(),
-            [&](size_t x, size_t y) { return strides[x] < strides[y]; });
+  std::sort(dims, dims + count, [&](size_t x, size_t y) { return strides[x] < strides[y]; });
   int64_t reach = 0;  // the largest offset the smaller-stride dims reach
-  for (size_t d : dims) {
+  for (size_t i = 0; i < count; ++i) {
+    const size_t d = dims[i];
     if (strides[d] <= reach) return false;
     reach += (sizes[d] - 1) * strides[d];
   }

@@ -15,9 +15,17 @@ using Shape = std::vector<int64_t>;
 // "[2, 3]", the form every error message uses.
 std::string shape_str(IntArrayRef sizes);
 
+// Throws the ValueError of wrap_dim (out of line: the check itself is on
+// the path of every size(dim) and stride(dim)).
+[[noreturn]] void throw_dim_out_of_range(int64_t dim, int64_t ndim, const char* op);
+
 // Maps a possibly negative dim into [0, ndim). A 0-d tensor accepts -1 and 0,
 // as in torch. ValueError names op and the valid range otherwise.
-int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
+inline int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
+  const int64_t rank = ndim == 0 ? 1 : ndim;
+  if (dim < -rank || dim >= rank) throw_dim_out_of_range(dim, ndim, op);
+  return dim < 0 ? dim + rank : dim;
+}
 
 // The element count of sizes; ValueError for a negative size or an
 // overflowing count.
