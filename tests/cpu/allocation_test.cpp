@@ -11,6 +11,7 @@
 #include "cpu/dispatch.hpp"
 #include "cpu/gemm.hpp"
 #include "sgmm/runtime.hpp"
+#include "sgmm/sgmm.hpp"
 
 namespace {
 std::atomic<long> allocations{0};
@@ -85,6 +86,29 @@ TEST_P(SteadyStateAllocationTest, RepeatedCallsAllocateNothing) {
     }
   }
   reset_kernel_config();
+}
+
+// The public out= call adds its checks and views on top of the engine, and
+// allocates nothing either: attention's Q @ K^T with K^T a transposed view.
+TEST(ApiAllocationTest, ScaledGroupedMMOutAllocatesNothing) {
+  const Tensor queries = randn({32, 10, 64});
+  const Tensor keys = randn({32, 10, 64});
+  const Tensor keys_t = keys.transpose(1, 2);
+  const Tensor weight = randn({32, 64, 10});
+  Tensor out = empty({32, 10, 10});
+  for (int threads : {1, 2}) {
+    sgmm::set_num_threads(threads);
+    for (int i = 0; i < 5; ++i) {
+      nn::functional::scaled_grouped_mm_out(out, queries, keys_t, 0.125);
+      nn::functional::scaled_grouped_mm_out(out, queries, weight, 1.0);
+    }
+    const long before = allocations.load();
+    for (int i = 0; i < 20; ++i) {
+      nn::functional::scaled_grouped_mm_out(out, queries, keys_t, 0.125);
+      nn::functional::scaled_grouped_mm_out(out, queries, weight, 1.0);
+    }
+    EXPECT_EQ(allocations.load() - before, 0) << threads << " threads";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryConfig, SteadyStateAllocationTest,
