@@ -39,11 +39,14 @@ constexpr int64_t kProductsPerThreadWithoutSplit = 8;
 // Work items are handed out in about this many runs per thread.
 constexpr int64_t kRunsPerThread = 8;
 constexpr size_t kBufferAlignment = 64;
-// The direct path keeps a B panel (k x 32) within L1 (32 KB here) and an A
-// it reads once per panel within an eighth of L2: with more (a 512 KB A^T
+// The direct path keeps a B panel (k x NR) within L1 (32 KB here) and an A
+// it reads once per pass within an eighth of L2: with more (a 512 KB A^T
 // in the weight gradient of 256x512x256) packing wins by 20%.
 constexpr int64_t kDirectMaxPanelBytes = 32 * 1024;
 constexpr int64_t kDirectMaxRereadABytes = 128 * 1024;
+// A whole product longer than one KC step is direct for at most this many
+// passes over A (see takes_direct_path_whole).
+constexpr int64_t kDirectMaxPasses = 8;
 
 const TypedGemmKernel& kernel_for(const KernelConfig& config, GemmDType dtype) {
   switch (dtype) {
@@ -269,13 +272,13 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
 
 // Whether a tile is small enough to skip packing A: the sum fits one KC
 // step (so the direct kernel computes exactly what the packed path would),
-// one 32-column panel of B (k x 32) stays in L1 while every row block reads
-// it, and A, read again for every panel, stays small when there are many.
+// one panel of B (k x NR) stays in L1 while every row block reads it, and
+// A, read again for every pass over B's columns, stays small when there
+// are several.
 bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
   if (kern.direct == nullptr || t.k > kern.kc) return false;
   if (t.k * kern.nr * t.elem > kDirectMaxPanelBytes) return false;
-  const int64_t panels = (t.n + kern.nr - 1) / kern.nr;
-  return panels <= 2 || t.m * t.k * t.elem <= kDirectMaxRereadABytes;
+  return t.n <= kern.direct_cols || t.m * t.k * t.elem <= kDirectMaxRereadABytes;
 }
 
 // Whether every tile of a product takes the direct path although its sum
@@ -283,19 +286,22 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
 // of its tiles (whatever the thread count) sum the same way. With A
 // row-major, skipping A's packing wins (256x512x256 on one thread: forward
 // 92 -> 104 GFLOP/s, grad_input 84 -> 90) while what the direct kernel
-// re-reads stays in L2: A, read once per 64-column pass, and a 64-column
-// block of B. A larger A (2048x2048) is re-read from memory, and packing
-// wins; so it does for a column-major A (grad_weight's input^T).
+// re-reads stays in L2: A, read once per pass over B's columns (64 with
+// AVX-512), and a pass's block of B. A larger A (2048x2048) is re-read from
+// memory, and packing wins; so it does for a column-major A (grad_weight's
+// input^T), and for many passes (AVX2's 16-column passes over a 512-wide B:
+// 199 -> 153 GFLOP/s).
 bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   if (kern.direct == nullptr || b.dtype != GemmDType::f32) return false;
   // A row-major: the kernel's broadcasts walk along A's rows. B any layout
   // (packed first when its columns are not contiguous: grad_input's W^T).
   if (b.a.col_stride != 1) return false;
   const int64_t elem = static_cast<int64_t>(gemm_dtype_size(b.dtype));
-  const int64_t pass_cols = 2 * kern.nr;
+  const int64_t pass_cols = kern.direct_cols;
   const int64_t l2 = cpu_features().l2_bytes;
   if (b.k * pass_cols * elem > l2 / 2) return false;
-  return b.n <= pass_cols || b.m * b.k * elem <= l2;
+  const int64_t passes = (b.n + pass_cols - 1) / pass_cols;
+  return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= l2);
 }
 
 // The direct path: B used in place when its columns are contiguous, else
@@ -312,7 +318,7 @@ void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
   // buffer holds (sized for the packed path's KC x NC panel), so a wide B
   // never needs a larger buffer. Columns are independent: the blocking does
   // not change any result.
-  const int64_t pass_cols = 2 * kern.nr;  // the direct kernel's widest pass
+  const int64_t pass_cols = kern.direct_cols;
   const int64_t column_bytes = t.k * kern.packed_bytes;
   const int64_t fit = static_cast<int64_t>(scratch.packed_b.capacity()) / column_bytes;
   const int64_t block_cols = std::max(pass_cols, fit / pass_cols * pass_cols);

@@ -26,8 +26,10 @@ struct TypedGemmKernel {
   PackPanelsFn pack_a = nullptr;
   PackPanelsFn pack_b = nullptr;
   MicroKernelFn kernel = nullptr;
-  // Small products skip packing A (null: always packed). Needs nr == 32.
+  // Small products skip packing A (null: always packed).
   DirectGemmFn direct = nullptr;
+  // Columns of B the direct kernel covers in one pass over A: a multiple of nr.
+  int direct_cols = 0;
 };
 
 struct KernelConfig {

@@ -1,6 +1,8 @@
 // AVX2 + FMA: 6x16 f32 and 6x8 f64 tiles. 16 ymm registers: 12 accumulators,
-// two B vectors and one broadcast A value. bf16 and f16 are widened to f32
-// while packing (F16C for f16, a shift for bf16) and use the f32 kernel.
+// two B vectors and one broadcast A value. Small f32 products take the
+// direct kernel, one 16-column panel of B per pass over A. bf16 and f16 are
+// widened to f32 while packing (F16C for f16, a shift for bf16) and use the
+// f32 kernel.
 #include "cpu/kernel_config.hpp"
 
 namespace sgmm::cpu {
@@ -10,8 +12,19 @@ KernelConfig make_avx2_config() {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;
   config.name = "avx2";
-  config.f32 = {"gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0, pack_f32_6_avx2, pack_f32_16_avx2,
-                gemm_f32_6x16_avx2};
+  config.f32 = {"gemm_f32_6x16_avx2",
+                6,
+                16,
+                1,
+                4,
+                0,
+                0,
+                0,
+                pack_f32_6_avx2,
+                pack_f32_16_avx2,
+                gemm_f32_6x16_avx2,
+                gemm_f32_direct_6x16_avx2,
+                16};
   config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0, pack_f64_6_avx2, pack_f64_8_avx2,
                 gemm_f64_6x8_avx2};
   config.bf16 = {

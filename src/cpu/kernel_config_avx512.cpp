@@ -23,7 +23,8 @@ KernelConfig make_avx512_config() {
                 pack_f32_14_avx512,
                 pack_f32_32_avx512,
                 gemm_f32_14x32_avx512,
-                gemm_f32_direct_14x32_avx512};
+                gemm_f32_direct_14x32_avx512,
+                64};
   config.f64 = {
       "gemm_f64_14x16_avx512", 14, 16, 1, 8, 0, 0, 0, pack_f64_14_avx512, pack_f64_16_avx512,
       gemm_f64_14x16_avx512};

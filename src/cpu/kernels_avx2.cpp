@@ -3,7 +3,9 @@
 // exported kernel or in an anonymous namespace.
 #include <immintrin.h>
 
+#include <array>
 #include <cstring>
+#include <utility>
 
 #include "cpu/microkernels.hpp"
 
@@ -107,6 +109,128 @@ void gemm_f64_mrx8(int64_t k, const double* a, const double* b, double* c, int64
   store_tile_f64(&tile[0][0], 8, c, rs_c, cs_c, m, n, epilogue);
 }
 
+// ---- the direct path (no packing of A) --------------------------------
+
+// Lanes [0, count) of a ymm mask for maskload/maskstore.
+__m256i low_lanes(int count) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane);
+}
+
+// How a block's sums are combined with C, decided once per block (see
+// kernels_avx512.cpp).
+enum class StoreMode { kPlain, kScaled, kAdd, kScaledAdd };
+
+StoreMode store_mode(const KernelEpilogue& epilogue) {
+  if (epilogue.add_to_c) return epilogue.scale_is_one ? StoreMode::kAdd : StoreMode::kScaledAdd;
+  return epilogue.scale_is_one ? StoreMode::kPlain : StoreMode::kScaled;
+}
+
+template <StoreMode Mode>
+inline __attribute__((always_inline)) __m256 combine_f32(__m256 acc, const float* c, __m256i mask,
+                                                         __m256 scale) {
+  if constexpr (Mode == StoreMode::kPlain) return acc;
+  if constexpr (Mode == StoreMode::kScaled) return _mm256_mul_ps(acc, scale);
+  if constexpr (Mode == StoreMode::kAdd) return _mm256_add_ps(_mm256_maskload_ps(c, mask), acc);
+  return _mm256_fmadd_ps(acc, scale, _mm256_maskload_ps(c, mask));
+}
+
+template <StoreMode Mode, int Rows, int Vectors>
+inline __attribute__((always_inline)) void store_rows_f32(const __m256 (&acc)[Rows][Vectors],
+                                                          float* c, int64_t rs_c, __m256i last,
+                                                          __m256 scale) {
+  const __m256i all = _mm256_set1_epi32(-1);
+#pragma GCC unroll 12
+  for (int i = 0; i < Rows; ++i) {
+    float* row = c + i * rs_c;
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) {
+      const __m256i mask = v == Vectors - 1 ? last : all;
+      _mm256_maskstore_ps(row + 8 * v, mask,
+                          combine_f32<Mode>(acc[i][v], row + 8 * v, mask, scale));
+    }
+  }
+}
+
+// The most rows a block of v vectors takes: Rows * v accumulators, the B
+// vectors and a broadcast within the 16 ymm registers.
+constexpr int kDirectMaxRows = 12;
+constexpr int direct_max_rows(int vectors) { return vectors == 1 ? kDirectMaxRows : 6; }
+
+// Rows x (8 * Vectors) floats straight from A (any strides) and one
+// 16-column panel of B (unit column stride, n <= 8 * Vectors columns, the
+// last vector masked).
+template <int Rows, int Vectors>
+void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
+                           int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c, int n,
+                           const KernelEpilogue& epilogue) {
+  __m256 acc[Rows][Vectors];
+#pragma GCC unroll 12
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm256_setzero_ps();
+  }
+  const __m256i last = low_lanes(n - 8 * (Vectors - 1));
+  for (int64_t p = 0; p < k; ++p) {
+    const float* b_row = b + p * rs_b;
+    __m256 b_vec[Vectors];
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) {
+      b_vec[v] = v == Vectors - 1 ? _mm256_maskload_ps(b_row + 8 * v, last)
+                                  : _mm256_loadu_ps(b_row + 8 * v);
+    }
+    const float* a_col = a + p * cs_a;
+#pragma GCC unroll 12
+    for (int i = 0; i < Rows; ++i) {
+      const __m256 a_i = _mm256_broadcast_ss(a_col + i * rs_a);
+#pragma GCC unroll 2
+      for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm256_fmadd_ps(a_i, b_vec[v], acc[i][v]);
+    }
+  }
+  if (cs_c == 1) {
+    const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
+    switch (store_mode(epilogue)) {
+      case StoreMode::kPlain:
+        return store_rows_f32<StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, scale);
+      case StoreMode::kScaled:
+        return store_rows_f32<StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, scale);
+      case StoreMode::kAdd:
+        return store_rows_f32<StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+      case StoreMode::kScaledAdd:
+        return store_rows_f32<StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+    }
+  }
+  alignas(32) float tile[Rows][8 * Vectors];
+#pragma GCC unroll 12
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) _mm256_store_ps(&tile[i][8 * v], acc[i][v]);
+  }
+  store_tile_f32(&tile[0][0], 8 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
+}
+
+using DirectBlockFn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t,
+                               float*, int64_t, int64_t, int, const KernelEpilogue&);
+
+template <int Rows, int Vectors>
+constexpr DirectBlockFn direct_block_or_null() {
+  if constexpr (Rows <= direct_max_rows(Vectors)) {
+    return gemm_f32_direct_block<Rows, Vectors>;
+  } else {
+    return nullptr;
+  }
+}
+
+// The direct blocks by [rows - 1][vectors - 1]: rows 1..12 of one vector,
+// 1..6 of two.
+using DirectBlockTable = std::array<std::array<DirectBlockFn, 2>, kDirectMaxRows>;
+template <int... Rows>
+constexpr DirectBlockTable direct_block_table(std::integer_sequence<int, Rows...>) {
+  return {{{{direct_block_or_null<Rows + 1, 1>(), direct_block_or_null<Rows + 1, 2>()}}...}};
+}
+constexpr DirectBlockTable kDirectBlocks =
+    direct_block_table(std::make_integer_sequence<int, kDirectMaxRows>());
+
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
   float f;
@@ -179,6 +303,31 @@ void gemm_f64_6x8_avx2(int64_t k, const void* a, const void* b, void* c, int64_t
                        int m, int n, const KernelEpilogue& epilogue) {
   gemm_f64_mrx8<6>(k, static_cast<const double*>(a), static_cast<const double*>(b),
                    static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
+}
+
+void gemm_f32_direct_6x16_avx2(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
+                               int64_t cs_a, const void* b_void, int64_t rs_b,
+                               int64_t b_panel_stride, void* c_void, int64_t rs_c, int64_t cs_c,
+                               const KernelEpilogue& epilogue) {
+  const float* a = static_cast<const float*>(a_void);
+  const float* b = static_cast<const float*>(b_void);
+  float* c = static_cast<float*>(c_void);
+  // One 16-column panel per pass over A; rows in blocks of near-equal
+  // height, as on AVX-512.
+  for (int64_t j0 = 0; j0 < n; j0 += 16) {
+    const int cols = static_cast<int>(n - j0 < 16 ? n - j0 : 16);
+    const int vectors = cols > 8 ? 2 : 1;
+    const float* b_panel = b + (j0 / 16) * b_panel_stride;
+    const int max_rows = direct_max_rows(vectors);
+    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
+    int64_t i0 = 0;
+    for (int64_t block = 0; block < row_blocks; ++block) {
+      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+      kDirectBlocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b,
+                                           c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
+      i0 += rows;
+    }
+  }
 }
 
 void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {

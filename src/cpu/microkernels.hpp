@@ -41,11 +41,11 @@ using PackPanelsFn = void (*)(const void* src, int64_t row_stride, int64_t k_str
                               int64_t k, void* dst);
 
 // A direct kernel multiplies a whole small product without packing A: A is
-// read in place with any strides; B comes in panels of 32 columns, panel q
-// at b + q * b_panel_stride with row stride rs_b and unit column stride
-// (B itself when its columns are contiguous, else B packed). The sum over k
-// runs in one pass, so for k <= KC every element is computed exactly as the
-// packed path computes it.
+// read in place with any strides; B comes in panels of NR columns (the
+// configuration's nr), panel q at b + q * b_panel_stride with row stride
+// rs_b and unit column stride (B itself when its columns are contiguous,
+// else B packed). The sum over k runs in one pass, so for k <= KC every
+// element is computed exactly as the packed path computes it.
 using DirectGemmFn = void (*)(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
                               int64_t cs_a, const void* b, int64_t rs_b, int64_t b_panel_stride,
                               void* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue);
@@ -78,6 +78,9 @@ void gemm_f32_6x16_avx2(int64_t, const void*, const void*, void*, int64_t, int64
                         const KernelEpilogue&);
 void gemm_f64_6x8_avx2(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,
                        const KernelEpilogue&);
+void gemm_f32_direct_6x16_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                               const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                               const KernelEpilogue&);
 void pack_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
