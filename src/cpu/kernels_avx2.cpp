@@ -138,16 +138,20 @@ inline __attribute__((always_inline)) __m256 combine_f32(__m256 acc, const float
 template <StoreMode Mode, int Rows, int Vectors>
 inline __attribute__((always_inline)) void store_rows_f32(const __m256 (&acc)[Rows][Vectors],
                                                           float* c, int64_t rs_c, __m256i last,
-                                                          __m256 scale) {
+                                                          bool full_last, __m256 scale) {
+  // Whole vectors are stored plainly: AMD's masked stores are microcoded.
   const __m256i all = _mm256_set1_epi32(-1);
 #pragma GCC unroll 12
   for (int i = 0; i < Rows; ++i) {
     float* row = c + i * rs_c;
 #pragma GCC unroll 2
     for (int v = 0; v < Vectors; ++v) {
-      const __m256i mask = v == Vectors - 1 ? last : all;
-      _mm256_maskstore_ps(row + 8 * v, mask,
-                          combine_f32<Mode>(acc[i][v], row + 8 * v, mask, scale));
+      if (v == Vectors - 1 && !full_last) {
+        _mm256_maskstore_ps(row + 8 * v, last,
+                            combine_f32<Mode>(acc[i][v], row + 8 * v, last, scale));
+      } else {
+        _mm256_storeu_ps(row + 8 * v, combine_f32<Mode>(acc[i][v], row + 8 * v, all, scale));
+      }
     }
   }
 }
@@ -189,15 +193,19 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
   }
   if (cs_c == 1) {
     const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
+    const bool full_last = n == 8 * Vectors;
     switch (store_mode(epilogue)) {
       case StoreMode::kPlain:
-        return store_rows_f32<StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, scale);
+        return store_rows_f32<StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, full_last,
+                                                                scale);
       case StoreMode::kScaled:
-        return store_rows_f32<StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, scale);
+        return store_rows_f32<StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, full_last,
+                                                                 scale);
       case StoreMode::kAdd:
-        return store_rows_f32<StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+        return store_rows_f32<StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, full_last, scale);
       case StoreMode::kScaledAdd:
-        return store_rows_f32<StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+        return store_rows_f32<StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, full_last,
+                                                                    scale);
     }
   }
   alignas(32) float tile[Rows][8 * Vectors];
@@ -240,15 +248,88 @@ float bf16_bits_to_f32(uint16_t bits) {
 
 float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
 
+// Transposes an 8x8 block of floats held in 8 registers (row i in r[i]).
+void transpose_8x8(__m256 (&r)[8]) {
+  __m256 t[8];
+#pragma GCC unroll 4
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  __m256 u[8];
+#pragma GCC unroll 2
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+  }
+}
+
+// Packs float panels of R rows whose k steps are contiguous in each row
+// (k_stride == 1: a row-major A, a column-major B): 8 rows x 8 k steps
+// loaded, transposed in registers and stored as 8 k steps. Stores are
+// whole vectors (AMD's masked stores are microcoded and slow): in a panel
+// narrower than 8 (R = 6) each store spills into the next k step's slot,
+// which the next store overwrites; only the panel's last k step is copied
+// value by value, so nothing is written past the panel.
+template <int R>
+void pack_f32_transposing(const float* src, int64_t row_stride, int64_t rows, int64_t k,
+                          float* dst) {
+  static_assert(R <= 8 || R % 8 == 0, "a partial group must be the panel's only one");
+  for (int64_t r0 = 0; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const float* panel = src + r0 * row_stride;
+    for (int64_t p0 = 0; p0 < k; p0 += 8) {
+      const int steps = static_cast<int>(k - p0 < 8 ? k - p0 : 8);
+      const __m256i k_mask = low_lanes(steps);
+      for (int rb = 0; rb < R; rb += 8) {
+        __m256 block[8];
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; ++i) {
+          block[i] = rb + i < height
+                         ? _mm256_maskload_ps(panel + (rb + i) * row_stride + p0, k_mask)
+                         : _mm256_setzero_ps();
+        }
+        transpose_8x8(block);
+        for (int q = 0; q < steps; ++q) {
+          float* out = dst + (p0 + q) * R + rb;
+          if (R - rb >= 8 || p0 + q + 1 < k) {
+            _mm256_storeu_ps(out, block[q]);
+          } else {
+            alignas(32) float values[8];
+            _mm256_store_ps(values, block[q]);
+            for (int i = 0; i < R - rb; ++i) out[i] = values[i];
+          }
+        }
+      }
+    }
+    dst += R * k;
+  }
+}
+
 // Packing into panels of R rows (see PackPanelsFn); Lanes values per vector.
 // Full-height panels whose k steps are contiguous (row_stride == 1) copy
-// whole vectors; everything else is gathered one value at a time.
+// whole vectors; float rows with contiguous k (k_stride == 1) are
+// transposed in 8x8 blocks; everything else is gathered one value at a time.
 template <int R, typename T>
 void pack_copy(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows, int64_t k,
                void* dst_void) {
   const T* src = static_cast<const T*>(src_void);
   T* dst = static_cast<T*>(dst_void);
   constexpr int kLanes = 32 / sizeof(T);
+  if constexpr (sizeof(T) == 4) {
+    if (k_stride == 1 && row_stride != 1) {
+      pack_f32_transposing<R>(reinterpret_cast<const float*>(src), row_stride, rows, k,
+                              reinterpret_cast<float*>(dst));
+      return;
+    }
+  }
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const T* panel = src + r0 * row_stride;
