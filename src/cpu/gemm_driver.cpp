@@ -152,6 +152,12 @@ struct GemmJob {
   const GemmBatch* batches = nullptr;
   const BatchPlan* plans = nullptr;
   size_t count = 0;
+  // Items taken entry by entry across the batches (entry p of every batch,
+  // then p + 1) rather than batch by batch: set for batches of equal count
+  // made of whole products, such as a backward pass's grad_input and
+  // grad_weight, whose products p share an operand (grad_out[p]) that is
+  // then still in cache for the second.
+  bool interleaved = false;
 };
 
 // One tile of one product, as pointers and strides in elements.
@@ -344,6 +350,11 @@ void store_zero_tile(const TileTask& t, bool accumulate) {
 
 void run_item(void* context, int64_t item, int /*thread_index*/) {
   const GemmJob& job = *static_cast<const GemmJob*>(context);
+  if (job.interleaved) {
+    // Renumber batch by batch: entry item / count of batch item % count.
+    const int64_t count = static_cast<int64_t>(job.count);
+    item = job.plans[item % count].first_item + item / count;
+  }
   // The batch holding this item: the last plan whose first item is <= item.
   const BatchPlan* plan_end = job.plans + job.count;
   const BatchPlan* plan =
@@ -461,6 +472,10 @@ void gemm(const GemmBatch* batches, size_t count) {
   // Batches with no work keep an empty item range; the search skips them
   // because the next plan starts at the same item.
   GemmJob job{batches, plans.data(), count};
+  job.interleaved = count > 1;
+  for (size_t i = 0; i < count && job.interleaved; ++i) {
+    job.interleaved = batches[i].batch == batches[0].batch && plans[i].items_per_entry == 1;
+  }
   if (parallel) {
     // Many small items go out in runs of consecutive ones (a few runs per
     // thread still balance the load); few large items go one at a time.

@@ -137,6 +137,8 @@ class GemmKernelTest : public ::testing::TestWithParam<std::tuple<std::string, G
     return true;
   }
 
+  void check_batch_list_matches_separate_calls(const std::vector<Shape>& shapes);
+
   std::string config_name_;
   GemmDType dtype_ = GemmDType::f32;
   const TypedGemmKernel* kernel_ = nullptr;
@@ -306,9 +308,20 @@ TEST_P(GemmKernelTest, ScaleOneIsBitIdenticalToPlainProduct) {
 }
 
 // Several batches of different shapes in one call run as one job.
+// Lists of batches of different counts run batch by batch; of one count
+// (a backward pass's two products), entry by entry across the batches.
+// Either way each product comes out as from its own call.
 TEST_P(GemmKernelTest, BatchListMatchesSeparateCalls) {
+  for (const bool equal_counts : {false, true}) {
+    SCOPED_TRACE(equal_counts ? "batches of one count" : "batches of different counts");
+    check_batch_list_matches_separate_calls(
+        equal_counts ? std::vector<Shape>{{3, 7, 9, 11}, {3, 33, 40, 65}, {3, 1, 1, 1}}
+                     : std::vector<Shape>{{2, 7, 9, 11}, {1, 33, 40, 65}, {3, 1, 1, 1}});
+  }
+}
+
+void GemmKernelTest::check_batch_list_matches_separate_calls(const std::vector<Shape>& shapes) {
   std::mt19937 rng(9);
-  const Shape shapes[] = {{2, 7, 9, 11}, {1, 33, 40, 65}, {3, 1, 1, 1}};
   std::vector<TestMatrices> as, bs, together, apart;
   for (const Shape& s : shapes) {
     as.emplace_back(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
@@ -319,7 +332,7 @@ TEST_P(GemmKernelTest, BatchListMatchesSeparateCalls) {
     bs.back().fill_reals(rng);
   }
   std::vector<GemmBatch> list;
-  for (size_t i = 0; i < std::size(shapes); ++i) {
+  for (size_t i = 0; i < shapes.size(); ++i) {
     const Shape& s = shapes[i];
     list.push_back({dtype_, s.batch, s.m, s.n, s.k, as[i].operand(), bs[i].operand(),
                     together[i].output(), Epilogue{0.5, false}});
@@ -327,7 +340,7 @@ TEST_P(GemmKernelTest, BatchListMatchesSeparateCalls) {
                    apart[i].output(), Epilogue{0.5, false}});
   }
   gemm(list.data(), list.size());
-  for (size_t i = 0; i < std::size(shapes); ++i) {
+  for (size_t i = 0; i < shapes.size(); ++i) {
     EXPECT_TRUE(together[i].raw() == apart[i].raw()) << "batch " << i;
   }
 }
