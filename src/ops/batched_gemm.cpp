@@ -95,16 +95,39 @@ Tensor batched_product(const Tensor& a, const Tensor& b, double scale) {
                  a.size(2), a.scalar_type(), a.device(), scale);
 }
 
-Tensor batched_product_grad_a(const Tensor& grad_out, const Tensor& b, double scale) {
-  // [batch, m, n] @ [batch, n, k]
-  return product(matrix_operand(grad_out), transposed_operand(b), grad_out.size(0),
-                 grad_out.size(1), b.size(1), b.size(2), b.scalar_type(), b.device(), scale);
-}
-
-Tensor batched_product_grad_b(const Tensor& a, const Tensor& grad_out, double scale) {
-  // [batch, k, m] @ [batch, m, n]
-  return product(transposed_operand(a), matrix_operand(grad_out), a.size(0), a.size(2),
-                 grad_out.size(2), a.size(1), a.scalar_type(), a.device(), scale);
+BatchedProductGrads batched_product_grads(const Tensor& grad_out, const Tensor& a,
+                                          const Tensor& b, double scale) {
+  // One job for both products: the engine runs grad_a[p] and grad_b[p]
+  // back to back, while grad_out[p], which both read, is in cache.
+  BatchedProductGrads grads;
+  cpu::GemmBatch jobs[2];
+  size_t count = 0;
+  const auto add_job = [&](Tensor& out, cpu::MatrixOperand x, cpu::MatrixOperand y, int64_t m,
+                           int64_t n, int64_t k) {
+    out = make_empty({grad_out.size(0), m, n}, grad_out.scalar_type(), grad_out.device(),
+                     "matrix product");
+    cpu::GemmBatch& job = jobs[count++];
+    job.dtype = gemm_dtype(grad_out.scalar_type());
+    job.batch = grad_out.size(0);
+    job.m = m;
+    job.n = n;
+    job.k = k;
+    job.a = x;
+    job.b = y;
+    job.c = output_operand(out);
+    job.epilogue.scale = scale;
+  };
+  const int64_t m = grad_out.size(1), n = grad_out.size(2);
+  // d a [batch, m, k] = d_out [batch, m, n] @ b^T [batch, n, k]
+  if (b.defined()) {
+    add_job(grads.a, matrix_operand(grad_out), transposed_operand(b), m, b.size(1), n);
+  }
+  // d b [batch, k, n] = a^T [batch, k, m] @ d_out [batch, m, n]
+  if (a.defined()) {
+    add_job(grads.b, transposed_operand(a), matrix_operand(grad_out), a.size(2), n, m);
+  }
+  cpu::gemm(jobs, count);
+  return grads;
 }
 
 double sum_of_products(const Tensor& x, const Tensor& y) {

@@ -24,10 +24,16 @@ void check_batched_operands(const char* op, const char* weight_name, const Tenso
 
 // out = scale * (a @ b) for 3-D views, out a new contiguous [b, m, n] tensor.
 Tensor batched_product(const Tensor& a, const Tensor& b, double scale);
-// The gradients of out = scale * (a @ b):
-//   d a = scale * d_out @ b^T    d b = scale * a^T @ d_out
-Tensor batched_product_grad_a(const Tensor& grad_out, const Tensor& b, double scale);
-Tensor batched_product_grad_b(const Tensor& a, const Tensor& grad_out, double scale);
+// The gradients of out = scale * (a @ b), computed in one engine call:
+//   d a = scale * d_out @ b^T    (made when b is given)
+//   d b = scale * a^T @ d_out    (made when a is given)
+// Pass an undefined a or b for a gradient that is not needed.
+struct BatchedProductGrads {
+  Tensor a;
+  Tensor b;
+};
+BatchedProductGrads batched_product_grads(const Tensor& grad_out, const Tensor& a,
+                                          const Tensor& b, double scale);
 // sum over all elements of x * y (same shape) accumulated in double: the
 // gradient of a scalar scale.
 double sum_of_products(const Tensor& x, const Tensor& y);

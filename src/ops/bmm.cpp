@@ -13,12 +13,12 @@ class BmmBackward final : public autograd::Node {
   const char* name() const override { return "BmmBackward0"; }
 
   std::vector<Tensor> apply(const Tensor& grad_out) override {
-    std::vector<Tensor> grads(2);
-    if (needs_input_grad(0))
-      grads[0] = ops::batched_product_grad_a(grad_out, mat2_.unpack(*this), 1.0);
-    if (needs_input_grad(1))
-      grads[1] = ops::batched_product_grad_b(input_.unpack(*this), grad_out, 1.0);
-    return grads;
+    // d input needs mat2, d mat2 needs input.
+    const Tensor none;
+    ops::BatchedProductGrads grads =
+        ops::batched_product_grads(grad_out, needs_input_grad(1) ? input_.unpack(*this) : none,
+                                   needs_input_grad(0) ? mat2_.unpack(*this) : none, 1.0);
+    return {grads.a, grads.b};
   }
 
  protected:

@@ -27,8 +27,12 @@ class ScaledGroupedMmBackward final : public autograd::Node {
     std::vector<Tensor> grads(3);
     const Tensor& input = input_.unpack(*this);
     const Tensor& weight = weight_.unpack(*this);
-    if (needs_input_grad(0)) grads[0] = ops::batched_product_grad_a(grad_out, weight, scale_);
-    if (needs_input_grad(1)) grads[1] = ops::batched_product_grad_b(input, grad_out, scale_);
+    // d input needs weight, d weight needs input.
+    const Tensor none;
+    ops::BatchedProductGrads product_grads = ops::batched_product_grads(
+        grad_out, needs_input_grad(1) ? input : none, needs_input_grad(0) ? weight : none, scale_);
+    grads[0] = product_grads.a;
+    grads[1] = product_grads.b;
     if (needs_input_grad(2)) {
       // d scale = sum(d_out * (input @ weight)), in the scale's own dtype.
       Tensor product = ops::batched_product(input, weight, 1.0);
