@@ -186,8 +186,9 @@ inline __attribute__((always_inline)) void prefetch_tile_rows(const T* c, int64_
 }
 
 // MR x 32 floats: per k, two B vectors and MR broadcasts of A feed 2*MR
-// independent FMA chains.
-template <int MR>
+// independent FMA chains. A's panel holds PanelMR rows per k step, of which
+// the first MR are computed.
+template <int MR, int PanelMR = MR>
 void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t rs_c, int64_t cs_c,
                     int m, int n, const KernelEpilogue& epilogue) {
   __m512 lo[MR], hi[MR];
@@ -205,11 +206,25 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
       lo[i] = _mm512_fmadd_ps(a_i, b_lo, lo[i]);
       hi[i] = _mm512_fmadd_ps(a_i, b_hi, hi[i]);
     }
-    a += MR;
+    a += PanelMR;
     b += 32;
   }
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
+
+using F32TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, int, int,
+                           const KernelEpilogue&);
+
+// The 14 x 32 kernel and its shorter forms on the same 14-row panels, by
+// rows - 1: the last tile of a block (1024 = 73 x 14 + 2 rows) computes
+// only its own rows instead of 14, with the same sums.
+template <int... Rows>
+constexpr std::array<F32TileFn, sizeof...(Rows)> f32_tile_kernels(
+    std::integer_sequence<int, Rows...>) {
+  return {{gemm_f32_mrx32<Rows + 1, 14>...}};
+}
+constexpr std::array<F32TileFn, 14> kF32TileKernels =
+    f32_tile_kernels(std::make_integer_sequence<int, 14>());
 
 template <int MR>
 void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
@@ -625,8 +640,8 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 
 void gemm_f32_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
                            int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
-  gemm_f32_mrx32<14>(k, static_cast<const float*>(a), static_cast<const float*>(b),
-                     static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+  kF32TileKernels[m - 1](k, static_cast<const float*>(a), static_cast<const float*>(b),
+                         static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
 }
 void gemm_f64_14x16_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
                            int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
