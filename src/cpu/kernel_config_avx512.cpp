@@ -25,9 +25,19 @@ KernelConfig make_avx512_config() {
                 gemm_f32_14x32_avx512,
                 gemm_f32_direct_14x32_avx512,
                 64};
-  config.f64 = {
-      "gemm_f64_14x16_avx512", 14, 16, 1, 8, 0, 0, 0, pack_f64_14_avx512, pack_f64_16_avx512,
-      gemm_f64_14x16_avx512};
+  config.f64 = {"gemm_f64_14x16_avx512",
+                14,
+                16,
+                1,
+                8,
+                0,
+                0,
+                0,
+                pack_f64_14_avx512,
+                pack_f64_16_avx512,
+                gemm_f64_14x16_avx512,
+                gemm_f64_direct_14x16_avx512,
+                32};
   if (cpu.avx512_bf16) {
     config.bf16 = {"gemm_bf16_14x32_avx512",
                    14,

@@ -44,6 +44,57 @@ __m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
   return epilogue.scale_is_one ? acc : _mm512_mul_ps(acc, scale);
 }
 
+// One element type's 512-bit operations, so the direct kernel is written
+// once for float (16 lanes) and double (8 lanes).
+template <typename T>
+struct Zmm;
+
+template <>
+struct Zmm<float> {
+  using V = __m512;
+  using Mask = __mmask16;
+  static constexpr int kLanes = 16;
+  static constexpr Mask kAll = 0xffff;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V set1(float x) { return _mm512_set1_ps(x); }
+  static V loadu(const float* p) { return _mm512_loadu_ps(p); }
+  static V maskz_loadu(Mask m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
+  static void mask_storeu(float* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
+  static void store(float* p, V v) { _mm512_store_ps(p, v); }
+  static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static Mask low_mask(int64_t count) { return low_mask16(count); }
+  static float scale(const KernelEpilogue& e) { return e.scale_f32; }
+  static void store_tile(const float* tile, int64_t tile_stride, float* c, int64_t rs_c,
+                         int64_t cs_c, int m, int n, const KernelEpilogue& e) {
+    store_tile_f32(tile, tile_stride, c, rs_c, cs_c, m, n, e);
+  }
+};
+
+template <>
+struct Zmm<double> {
+  using V = __m512d;
+  using Mask = __mmask8;
+  static constexpr int kLanes = 8;
+  static constexpr Mask kAll = 0xff;
+  static V zero() { return _mm512_setzero_pd(); }
+  static V set1(double x) { return _mm512_set1_pd(x); }
+  static V loadu(const double* p) { return _mm512_loadu_pd(p); }
+  static V maskz_loadu(Mask m, const double* p) { return _mm512_maskz_loadu_pd(m, p); }
+  static void mask_storeu(double* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
+  static void store(double* p, V v) { _mm512_store_pd(p, v); }
+  static V fmadd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+  static V add(V a, V b) { return _mm512_add_pd(a, b); }
+  static Mask low_mask(int64_t count) { return low_mask8(count); }
+  static double scale(const KernelEpilogue& e) { return e.scale_f64; }
+  static void store_tile(const double* tile, int64_t tile_stride, double* c, int64_t rs_c,
+                         int64_t cs_c, int m, int n, const KernelEpilogue& e) {
+    store_tile_f64(tile, tile_stride, c, rs_c, cs_c, m, n, e);
+  }
+};
+
 // How a tile's sums are combined with C, decided once per tile: C's stores
 // may alias the epilogue as far as the compiler knows, so testing its
 // fields row by row re-reads and re-tests them after every store (up to 8%
@@ -55,47 +106,50 @@ StoreMode store_mode(const KernelEpilogue& epilogue) {
   return epilogue.scale_is_one ? StoreMode::kPlain : StoreMode::kScaled;
 }
 
-template <StoreMode Mode>
-inline __attribute__((always_inline)) __m512 combine_f32(__m512 acc, const float* c,
-                                                         __mmask16 mask, __m512 scale) {
+template <typename T, StoreMode Mode>
+inline __attribute__((always_inline)) typename Zmm<T>::V combine(typename Zmm<T>::V acc, const T* c,
+                                                                 typename Zmm<T>::Mask mask,
+                                                                 typename Zmm<T>::V scale) {
+  using Z = Zmm<T>;
   if constexpr (Mode == StoreMode::kPlain) return acc;
-  if constexpr (Mode == StoreMode::kScaled) return _mm512_mul_ps(acc, scale);
-  if constexpr (Mode == StoreMode::kAdd) return _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c), acc);
-  return _mm512_fmadd_ps(acc, scale, _mm512_maskz_loadu_ps(mask, c));
+  if constexpr (Mode == StoreMode::kScaled) return Z::mul(acc, scale);
+  if constexpr (Mode == StoreMode::kAdd) return Z::add(Z::maskz_loadu(mask, c), acc);
+  return Z::fmadd(acc, scale, Z::maskz_loadu(mask, c));
 }
 
 // Stores Rows x Vectors accumulators to rows of a C with unit column
 // stride, the last vector of each row masked.
-template <StoreMode Mode, int Rows, int Vectors>
-inline __attribute__((always_inline)) void store_rows_f32(const __m512 (&acc)[Rows][Vectors],
-                                                          float* c, int64_t rs_c, __mmask16 last,
-                                                          __m512 scale) {
+template <typename T, StoreMode Mode, int Rows, int Vectors>
+inline __attribute__((always_inline)) void store_rows(
+    const typename Zmm<T>::V (&acc)[Rows][Vectors], T* c, int64_t rs_c, typename Zmm<T>::Mask last,
+    typename Zmm<T>::V scale) {
+  using Z = Zmm<T>;
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-    float* row = c + i * rs_c;
+    T* row = c + i * rs_c;
 #pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) {
-      const __mmask16 mask = v == Vectors - 1 ? last : __mmask16{0xffff};
-      _mm512_mask_storeu_ps(row + 16 * v, mask,
-                            combine_f32<Mode>(acc[i][v], row + 16 * v, mask, scale));
+      const typename Z::Mask mask = v == Vectors - 1 ? last : Z::kAll;
+      T* out = row + Z::kLanes * v;
+      Z::mask_storeu(out, mask, combine<T, Mode>(acc[i][v], out, mask, scale));
     }
   }
 }
 
-template <int Rows, int Vectors>
-inline __attribute__((always_inline)) void store_rows_f32(const __m512 (&acc)[Rows][Vectors],
-                                                          float* c, int64_t rs_c, __mmask16 last,
-                                                          const KernelEpilogue& epilogue) {
-  const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
+template <typename T, int Rows, int Vectors>
+inline __attribute__((always_inline)) void store_rows(
+    const typename Zmm<T>::V (&acc)[Rows][Vectors], T* c, int64_t rs_c, typename Zmm<T>::Mask last,
+    const KernelEpilogue& epilogue) {
+  const typename Zmm<T>::V scale = Zmm<T>::set1(Zmm<T>::scale(epilogue));
   switch (store_mode(epilogue)) {
     case StoreMode::kPlain:
-      return store_rows_f32<StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, scale);
+      return store_rows<T, StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, scale);
     case StoreMode::kScaled:
-      return store_rows_f32<StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, scale);
+      return store_rows<T, StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, scale);
     case StoreMode::kAdd:
-      return store_rows_f32<StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+      return store_rows<T, StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
     case StoreMode::kScaledAdd:
-      return store_rows_f32<StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
+      return store_rows<T, StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
   }
 }
 
@@ -286,23 +340,25 @@ constexpr int kDirectMaxRows = 14;
 // How far ahead (in k steps) the direct kernel prefetches A's rows.
 constexpr int64_t kDirectPrefetchSteps = 32;
 
-// Rows x (16 * Vectors) floats straight from A (any strides) and B's
-// 32-column panels (panel q at b + q * b_panel_stride, unit column stride;
-// n <= 16 * Vectors columns, the last vector masked). Four vectors (two
-// panels) let one broadcast of A feed four FMAs, so a narrow B (n <= 64) is
-// done in one pass over A.
-template <int Rows, int Vectors, bool PrefetchA>
-void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
-                           int64_t rs_b, int64_t b_panel_stride, float* c, int64_t rs_c,
-                           int64_t cs_c, int n, const KernelEpilogue& epilogue) {
-  prefetch_tile_rows<Rows, 16 * Vectors>(c, rs_c, cs_c, Rows);
-  __m512 acc[Rows][Vectors];
+// Rows x (Lanes * Vectors) elements straight from A (any strides) and B's
+// panels of 2 * Lanes columns (panel q at b + q * b_panel_stride, unit
+// column stride; n <= Lanes * Vectors columns, the last vector masked).
+// Four vectors (two panels) let one broadcast of A feed four FMAs, so a
+// narrow B (64 floats, 32 doubles) is done in one pass over A.
+template <typename T, int Rows, int Vectors, bool PrefetchA>
+void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
+                  int64_t b_panel_stride, T* c, int64_t rs_c, int64_t cs_c, int n,
+                  const KernelEpilogue& epilogue) {
+  using Z = Zmm<T>;
+  constexpr int kLanes = Z::kLanes;
+  prefetch_tile_rows<Rows, kLanes * Vectors>(c, rs_c, cs_c, Rows);
+  typename Z::V acc[Rows][Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
 #pragma GCC unroll 4
-    for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_setzero_ps();
+    for (int v = 0; v < Vectors; ++v) acc[i][v] = Z::zero();
   }
-  const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
+  const typename Z::Mask last = Z::low_mask(n - kLanes * (Vectors - 1));
   for (int64_t p = 0; p < k; ++p) {
     // A is read in place, one value from each of Rows rows per step: ask
     // for each row's next cache line well before the broadcasts reach it,
@@ -310,72 +366,76 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
     // so a block never starts on cold rows. Hardware prefetchers track too
     // few streams for this on a large A. Prefetches past A do not fault.
     if (PrefetchA && (p & 15) == 0) {
-      const float* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
-      const float* next_block = a + Rows * rs_a + p * cs_a;
+      const T* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
+      const T* next_block = a + Rows * rs_a + p * cs_a;
 #pragma GCC unroll 16
       for (int i = 0; i < Rows; ++i) {
         _mm_prefetch(reinterpret_cast<const char*>(ahead + i * rs_a), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(next_block + i * rs_a), _MM_HINT_T0);
       }
     }
-    const float* b_row = b + p * rs_b;
-    __m512 b_vec[Vectors];
+    const T* b_row = b + p * rs_b;
+    typename Z::V b_vec[Vectors];
 #pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) {
-      const float* source = b_row + (v / 2) * b_panel_stride + 16 * (v % 2);
-      b_vec[v] = v == Vectors - 1 ? _mm512_maskz_loadu_ps(last, source) : _mm512_loadu_ps(source);
+      const T* source = b_row + (v / 2) * b_panel_stride + kLanes * (v % 2);
+      b_vec[v] = v == Vectors - 1 ? Z::maskz_loadu(last, source) : Z::loadu(source);
     }
-    const float* a_col = a + p * cs_a;
+    const T* a_col = a + p * cs_a;
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
-      const __m512 a_i = _mm512_set1_ps(a_col[i * rs_a]);
+      const typename Z::V a_i = Z::set1(a_col[i * rs_a]);
 #pragma GCC unroll 4
-      for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_fmadd_ps(a_i, b_vec[v], acc[i][v]);
+      for (int v = 0; v < Vectors; ++v) acc[i][v] = Z::fmadd(a_i, b_vec[v], acc[i][v]);
     }
   }
   if (cs_c == 1) {
-    store_rows_f32<Rows, Vectors>(acc, c, rs_c, last, epilogue);
+    store_rows<T, Rows, Vectors>(acc, c, rs_c, last, epilogue);
     return;
   }
-  alignas(64) float tile[Rows][16 * Vectors];
+  alignas(64) T tile[Rows][kLanes * Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
 #pragma GCC unroll 4
-    for (int v = 0; v < Vectors; ++v) _mm512_store_ps(&tile[i][16 * v], acc[i][v]);
+    for (int v = 0; v < Vectors; ++v) Z::store(&tile[i][kLanes * v], acc[i][v]);
   }
-  store_tile_f32(&tile[0][0], 16 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
+  Z::store_tile(&tile[0][0], kLanes * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
 }
 
-using DirectBlockFn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t,
-                               int64_t, float*, int64_t, int64_t, int, const KernelEpilogue&);
+template <typename T>
+using DirectBlockFn = void (*)(int64_t, const T*, int64_t, int64_t, const T*, int64_t, int64_t, T*,
+                               int64_t, int64_t, int, const KernelEpilogue&);
 
 // The most rows a block of v vectors takes: its Rows * v accumulators, the
 // B vectors and a broadcast fit the 32 registers.
 constexpr int kDirectMaxVectors = 4;
 constexpr int direct_max_rows(int vectors) { return vectors <= 2 ? kDirectMaxRows : 28 / vectors; }
 
-template <int Rows, int Vectors, bool PrefetchA>
-constexpr DirectBlockFn direct_block_or_null() {
+template <typename T, int Rows, int Vectors, bool PrefetchA>
+constexpr DirectBlockFn<T> direct_block_or_null() {
   if constexpr (Rows <= direct_max_rows(Vectors)) {
-    return gemm_f32_direct_block<Rows, Vectors, PrefetchA>;
+    return direct_block<T, Rows, Vectors, PrefetchA>;
   } else {
     return nullptr;
   }
 }
 
-// The direct blocks by [prefetch][rows - 1][vectors - 1], rows 1..14 and
-// one to four vectors where they fit, with and without prefetching A.
-using DirectBlockTable = std::array<std::array<DirectBlockFn, kDirectMaxVectors>, kDirectMaxRows>;
-template <bool PrefetchA, int... Rows>
-constexpr DirectBlockTable direct_block_table(std::integer_sequence<int, Rows...>) {
-  return {{{{direct_block_or_null<Rows + 1, 1, PrefetchA>(),
-             direct_block_or_null<Rows + 1, 2, PrefetchA>(),
-             direct_block_or_null<Rows + 1, 3, PrefetchA>(),
-             direct_block_or_null<Rows + 1, 4, PrefetchA>()}}...}};
+// The direct blocks by [rows - 1][vectors - 1], rows 1..14 and one to four
+// vectors where they fit; one table without and one with prefetching A.
+template <typename T>
+using DirectBlockTable =
+    std::array<std::array<DirectBlockFn<T>, kDirectMaxVectors>, kDirectMaxRows>;
+template <typename T, bool PrefetchA, int... Rows>
+constexpr DirectBlockTable<T> direct_block_table(std::integer_sequence<int, Rows...>) {
+  return {{{{direct_block_or_null<T, Rows + 1, 1, PrefetchA>(),
+             direct_block_or_null<T, Rows + 1, 2, PrefetchA>(),
+             direct_block_or_null<T, Rows + 1, 3, PrefetchA>(),
+             direct_block_or_null<T, Rows + 1, 4, PrefetchA>()}}...}};
 }
-constexpr std::array<DirectBlockTable, 2> kDirectBlocks = {
-    direct_block_table<false>(std::make_integer_sequence<int, kDirectMaxRows>()),
-    direct_block_table<true>(std::make_integer_sequence<int, kDirectMaxRows>())};
+template <typename T>
+constexpr std::array<DirectBlockTable<T>, 2> kDirectBlocks = {
+    direct_block_table<T, false>(std::make_integer_sequence<int, kDirectMaxRows>()),
+    direct_block_table<T, true>(std::make_integer_sequence<int, kDirectMaxRows>())};
 // Below this much A per call, A sits in L1/L2 and prefetching it only adds
 // instructions (12% more for 10x64x10).
 constexpr int64_t kDirectPrefetchMinABytes = 64 * 1024;
@@ -636,6 +696,40 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
   }
 }
 
+// A whole small product on the direct blocks: passes of up to four vectors
+// (two panels) over A, each in row blocks of near-equal height (100 -> 8
+// blocks of 12 or 13, not 7 of 14 and one of 2), so every block amortises
+// its B loads over as many rows as possible.
+template <typename T>
+void direct_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, int64_t cs_a,
+                    const T* b, int64_t rs_b, int64_t b_panel_stride, T* c, int64_t rs_c,
+                    int64_t cs_c, const KernelEpilogue& epilogue) {
+  constexpr int kLanes = Zmm<T>::kLanes;
+  constexpr int kPanelCols = 2 * kLanes;
+  constexpr int kPassCols = kDirectMaxVectors * kLanes;
+  const DirectBlockTable<T>& blocks =
+      kDirectBlocks<T>[m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes];
+  for (int64_t j0 = 0; j0 < n; j0 += kPassCols) {
+    const int cols = static_cast<int>(n - j0 < kPassCols ? n - j0 : kPassCols);
+    const int vectors = (cols + kLanes - 1) / kLanes;
+    const T* b_panel = b + (j0 / kPanelCols) * b_panel_stride;
+    const int max_rows = direct_max_rows(vectors);
+    if (m <= max_rows) {  // one block, and no division on the smallest products' path
+      blocks[m - 1][vectors - 1](k, a, rs_a, cs_a, b_panel, rs_b, b_panel_stride, c + j0 * cs_c,
+                                 rs_c, cs_c, cols, epilogue);
+      continue;
+    }
+    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
+    int64_t i0 = 0;
+    for (int64_t block = 0; block < row_blocks; ++block) {
+      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+      blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
+                                    c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
+      i0 += rows;
+    }
+  }
+}
+
 }  // namespace
 
 void gemm_f32_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
@@ -654,39 +748,21 @@ void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, in
                       static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
 }
 
-void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
-                                  int64_t cs_a, const void* b_void, int64_t rs_b,
-                                  int64_t b_panel_stride, void* c_void, int64_t rs_c, int64_t cs_c,
+void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                  int64_t cs_a, const void* b, int64_t rs_b, int64_t b_panel_stride,
+                                  void* c, int64_t rs_c, int64_t cs_c,
                                   const KernelEpilogue& epilogue) {
-  const float* a = static_cast<const float*>(a_void);
-  const float* b = static_cast<const float*>(b_void);
-  float* c = static_cast<float*>(c_void);
-  const DirectBlockTable& blocks =
-      kDirectBlocks[m * k * static_cast<int64_t>(sizeof(float)) >= kDirectPrefetchMinABytes];
-  // Up to 64 columns (two panels) per pass over A: fewer passes, and each
-  // broadcast of A feeds more FMAs.
-  for (int64_t j0 = 0; j0 < n; j0 += 64) {
-    const int cols = static_cast<int>(n - j0 < 64 ? n - j0 : 64);
-    const int vectors = (cols + 15) / 16;
-    const float* b_panel = b + (j0 / 32) * b_panel_stride;
-    // Rows are split into blocks of near-equal height (100 -> 8 blocks of
-    // 12 or 13, not 7 of 14 and one of 2): every block amortises its B
-    // loads over as many rows as possible.
-    const int max_rows = direct_max_rows(vectors);
-    if (m <= max_rows) {  // one block, and no division on the smallest products' path
-      blocks[m - 1][vectors - 1](k, a, rs_a, cs_a, b_panel, rs_b, b_panel_stride, c + j0 * cs_c,
-                                 rs_c, cs_c, cols, epilogue);
-      continue;
-    }
-    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
-    int64_t i0 = 0;
-    for (int64_t block = 0; block < row_blocks; ++block) {
-      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
-      blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
-                                    c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
-      i0 += rows;
-    }
-  }
+  direct_product<float>(m, n, k, static_cast<const float*>(a), rs_a, cs_a,
+                        static_cast<const float*>(b), rs_b, b_panel_stride, static_cast<float*>(c),
+                        rs_c, cs_c, epilogue);
+}
+void gemm_f64_direct_14x16_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                  int64_t cs_a, const void* b, int64_t rs_b, int64_t b_panel_stride,
+                                  void* c, int64_t rs_c, int64_t cs_c,
+                                  const KernelEpilogue& epilogue) {
+  direct_product<double>(m, n, k, static_cast<const double*>(a), rs_a, cs_a,
+                         static_cast<const double*>(b), rs_b, b_panel_stride,
+                         static_cast<double*>(c), rs_c, cs_c, epilogue);
 }
 
 void pack_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {

@@ -100,6 +100,9 @@ void gemm_bf16_14x32_avx512(int64_t, const void*, const void*, void*, int64_t, i
 void gemm_f32_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                   const KernelEpilogue&);
+void gemm_f64_direct_14x16_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                  const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                  const KernelEpilogue&);
 void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
