@@ -1,6 +1,7 @@
 // The GEMM driver: turns a list of batches into independent work items
 // (batch entry, tile of C), runs them on the thread pool, and computes each
-// tile with BLIS's loops around the micro-kernel:
+// tile one of two ways. Large products take BLIS's loops around the
+// micro-kernel:
 //
 //   for jc in tile columns, step NC      B panel (KC x NC) -> L3
 //     for pc in 0..k, step KC            the sum, in order; never split
@@ -8,6 +9,10 @@
 //       for ic in tile rows, step MC     A block (MC x KC) -> L2
 //         pack A[ic:ic+MC, pc:pc+KC]
 //         for jr step NR, ir step MR     micro-kernel; B micro-panel -> L1
+//
+// Small and medium float products take the direct path instead: no packing
+// of A, B in place when its columns are contiguous, the whole sum in one
+// pass of the direct kernel (takes_direct_path, takes_direct_path_whole).
 //
 // Each element of C is summed over k by one thread, in the same order, by
 // the same kernel whatever the tiling, so results do not depend on the
