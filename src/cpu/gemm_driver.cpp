@@ -252,12 +252,29 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
 // float scratch holds at this width, at least MC) is summed in float32,
 // then rounded once into C with the epilogue. Tall blocks keep B packed
 // once per KC step for many rows.
+bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
+
 void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
                             const KernelEpilogue& epilogue, ThreadScratch& scratch) {
   const int64_t capacity = kern.mc * kern.nc;  // floats; the scratch holds at least this
   float* sums = static_cast<float*>(
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
+  if (t.cs_a == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t)) {
+    // A small tile: A read in place, B packed (the 16-bit direct kernels
+    // take it in their packed layout), the same sums as the packed path.
+    const int64_t kp = round_up(t.k, kern.k_step);
+    void* packed_b = scratch.packed_b.reserve(
+        static_cast<size_t>(round_up(t.n, kern.nr) * kp * kern.packed_bytes));
+    kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
+    kern.direct(t.m, t.n, t.k, t.a, t.rs_a, 1, packed_b, kern.nr * kern.k_step, kern.nr * kp,
+                sums, t.n, 1, plain);
+    for (int64_t i = 0; i < t.m; ++i) {
+      uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + i * t.rs_c;
+      store_float_row_as_16bit(dtype, sums + i * t.n, t.n, row, t.cs_c, epilogue);
+    }
+    return;
+  }
   for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
     const int64_t nb = std::min(kern.nc, t.n - jc);
     const int64_t block_rows = std::max(kern.mc, capacity / nb / kern.mc * kern.mc);
@@ -303,7 +320,9 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
 // input^T), and for many passes (AVX2's 16-column passes over a 512-wide B:
 // 199 -> 153 GFLOP/s).
 bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
-  if (kern.direct == nullptr) return false;  // bf16/f16 kernels have none
+  if (kern.direct == nullptr || !(b.dtype == GemmDType::f32 || b.dtype == GemmDType::f64)) {
+    return false;  // 16-bit products go direct only within one KC step
+  }
   // A row-major: the kernel's broadcasts walk along A's rows. B any layout
   // (packed first when its columns are not contiguous: grad_input's W^T).
   if (b.a.col_stride != 1) return false;

@@ -49,7 +49,9 @@ KernelConfig make_avx512_config() {
                    0,
                    pack_bf16_pairs_14_avx512,
                    pack_bf16_pairs_32_avx512,
-                   gemm_bf16_14x32_avx512};
+                   gemm_bf16_14x32_avx512,
+                   gemm_bf16_direct_14x32_avx512,
+                   32};
   } else {
     config.bf16 = {"gemm_f32_14x32_avx512",
                    14,

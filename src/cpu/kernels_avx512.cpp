@@ -730,6 +730,60 @@ void direct_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, i
   }
 }
 
+// bf16 on the direct path: Rows x (16 * Vectors) float sums from A's bf16
+// rows in place (unit column stride: a 32-bit load is a pair of
+// consecutive k values) and one panel of B packed in pairs (the packed
+// path's layout: pair step q of column j at b + q * rs_b + 2 * j). The
+// same vdpbf16ps steps as gemm_bf16_mrx32 on the same pairs, an odd k's
+// last pair completed with zero, so the sums are identical. The float sums
+// go to c unscaled; the caller rounds them into the bf16 output.
+template <int Rows, int Vectors>
+void bf16_direct_block(int64_t k, const uint16_t* a, int64_t rs_a, const uint16_t* b, int64_t rs_b,
+                       float* c, int64_t rs_c, int n) {
+  __m512 acc[Rows][Vectors];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_setzero_ps();
+  }
+  const int64_t pairs = (k + 1) / 2;
+  for (int64_t q = 0; q < pairs; ++q) {
+    __m512bh b_vec[Vectors];
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) {
+      b_vec[v] = (__m512bh)_mm512_loadu_si512(b + q * rs_b + 32 * v);
+    }
+    const bool last_odd = 2 * q + 1 == k;
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const uint16_t* pair_ptr = a + i * rs_a + 2 * q;
+      uint32_t pair = pair_ptr[0];
+      if (!last_odd) std::memcpy(&pair, pair_ptr, sizeof pair);
+      const __m512bh a_i = (__m512bh)_mm512_set1_epi32(static_cast<int32_t>(pair));
+#pragma GCC unroll 2
+      for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], a_i, b_vec[v]);
+    }
+  }
+  const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) {
+      _mm512_mask_storeu_ps(c + i * rs_c + 16 * v, v == Vectors - 1 ? last : __mmask16{0xffff},
+                            acc[i][v]);
+    }
+  }
+}
+
+using Bf16DirectBlockFn = void (*)(int64_t, const uint16_t*, int64_t, const uint16_t*, int64_t,
+                                   float*, int64_t, int);
+template <int... Rows>
+constexpr std::array<std::array<Bf16DirectBlockFn, 2>, sizeof...(Rows)> bf16_direct_blocks(
+    std::integer_sequence<int, Rows...>) {
+  return {{{{bf16_direct_block<Rows + 1, 1>, bf16_direct_block<Rows + 1, 2>}}...}};
+}
+constexpr auto kBf16DirectBlocks = bf16_direct_blocks(std::make_integer_sequence<int, 14>());
+
 }  // namespace
 
 void gemm_f32_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
@@ -746,6 +800,30 @@ void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, in
                             int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
   gemm_bf16_mrx32<14>(k, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
                       static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+}
+
+void gemm_bf16_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                   int64_t rs_a, int64_t cs_a, const void* b_void, int64_t rs_b,
+                                   int64_t b_panel_stride, void* c_void, int64_t rs_c, int64_t cs_c,
+                                   const KernelEpilogue&) {
+  // The driver passes unit column strides (cs_a, cs_c) and float sums.
+  (void)cs_a;
+  (void)cs_c;
+  const uint16_t* a = static_cast<const uint16_t*>(a_void);
+  const uint16_t* b = static_cast<const uint16_t*>(b_void);
+  float* c = static_cast<float*>(c_void);
+  for (int64_t j0 = 0; j0 < n; j0 += 32) {
+    const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
+    const uint16_t* b_panel = b + (j0 / 32) * b_panel_stride;
+    const int64_t row_blocks = (m + 13) / 14;
+    int64_t i0 = 0;
+    for (int64_t block = 0; block < row_blocks; ++block) {
+      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+      kBf16DirectBlocks[rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, b_panel, rs_b,
+                                                     c + i0 * rs_c + j0, rs_c, cols);
+      i0 += rows;
+    }
+  }
 }
 
 void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,

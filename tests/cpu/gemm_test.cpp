@@ -349,9 +349,13 @@ void GemmKernelTest::check_batch_list_matches_separate_calls(const std::vector<S
 // edges fall, so any thread count gives the same bits.
 TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
   const int saved = sgmm::get_num_threads();
+  // The last shape's A (1000 x 100) is too large for the direct path on
+  // one thread and small enough in the row tiles of several: the packed and
+  // direct paths must give the same bits.
   const Shape shapes[] = {{1, 5 * kernel_->mr + 3, 3 * kernel_->nr + 1, kernel_->kc + 5},
                           {3, 2 * kernel_->mr + 7, 4 * kernel_->nr + 9, 77},
-                          {5, 3, 8 * kernel_->nr + 1, 33}};
+                          {5, 3, 8 * kernel_->nr + 1, 33},
+                          {1, 1000, 100, 100}};
   for (const Shape& s : shapes) {
     std::mt19937 rng(17);
     TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
