@@ -10,9 +10,10 @@
 //         pack A[ic:ic+MC, pc:pc+KC]
 //         for jr step NR, ir step MR     micro-kernel; B micro-panel -> L1
 //
-// Small and medium float products take the direct path instead: no packing
-// of A, B in place when its columns are contiguous, the whole sum in one
-// pass of the direct kernel (takes_direct_path, takes_direct_path_whole).
+// Small products, and medium float32/float64 ones, take the direct path
+// instead: no packing of A, B in place when its columns are contiguous, the
+// whole sum in one pass of the direct kernel (takes_direct_path,
+// takes_direct_path_whole).
 //
 // Each element of C is summed over k by one thread, in the same order, by
 // the same kernel whatever the tiling, so results do not depend on the
@@ -248,11 +249,13 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
   }
 }
 
+bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
+
 // For bf16 and f16 outputs: each block of the tile (as many rows as the
 // float scratch holds at this width, at least MC) is summed in float32,
 // then rounded once into C with the epilogue. Tall blocks keep B packed
-// once per KC step for many rows.
-bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
+// once per KC step for many rows; a small tile whose kernel has a direct
+// form (bf16 with AVX512_BF16) is summed by it in one go.
 
 void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
                             const KernelEpilogue& epilogue, ThreadScratch& scratch) {
