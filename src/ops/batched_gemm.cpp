@@ -71,10 +71,12 @@ void check_batched_operands(const char* op, const char* weight_name, const Tenso
 
 namespace {
 
-Tensor product(cpu::MatrixOperand a, cpu::MatrixOperand b, int64_t batch, int64_t m, int64_t n,
-               int64_t k, ScalarType dtype, Device device, double scale) {
+// A new [batch, m, n] output, and in job the engine call that fills it
+// with scale * (a @ b).
+Tensor prepare_product(cpu::GemmBatch& job, cpu::MatrixOperand a, cpu::MatrixOperand b,
+                       int64_t batch, int64_t m, int64_t n, int64_t k, ScalarType dtype,
+                       Device device, double scale) {
   Tensor out = make_empty({batch, m, n}, dtype, device, "matrix product");
-  cpu::GemmBatch job;
   job.dtype = gemm_dtype(dtype);
   job.batch = batch;
   job.m = m;
@@ -84,15 +86,17 @@ Tensor product(cpu::MatrixOperand a, cpu::MatrixOperand b, int64_t batch, int64_
   job.b = b;
   job.c = output_operand(out);
   job.epilogue.scale = scale;
-  cpu::gemm(job);
   return out;
 }
 
 }  // namespace
 
 Tensor batched_product(const Tensor& a, const Tensor& b, double scale) {
-  return product(matrix_operand(a), matrix_operand(b), a.size(0), a.size(1), b.size(2),
-                 a.size(2), a.scalar_type(), a.device(), scale);
+  cpu::GemmBatch job;
+  Tensor out = prepare_product(job, matrix_operand(a), matrix_operand(b), a.size(0), a.size(1),
+                               b.size(2), a.size(2), a.scalar_type(), a.device(), scale);
+  cpu::gemm(job);
+  return out;
 }
 
 BatchedProductGrads batched_product_grads(const Tensor& grad_out, const Tensor& a,
@@ -102,29 +106,17 @@ BatchedProductGrads batched_product_grads(const Tensor& grad_out, const Tensor& 
   BatchedProductGrads grads;
   cpu::GemmBatch jobs[2];
   size_t count = 0;
-  const auto add_job = [&](Tensor& out, cpu::MatrixOperand x, cpu::MatrixOperand y, int64_t m,
-                           int64_t n, int64_t k) {
-    out = make_empty({grad_out.size(0), m, n}, grad_out.scalar_type(), grad_out.device(),
-                     "matrix product");
-    cpu::GemmBatch& job = jobs[count++];
-    job.dtype = gemm_dtype(grad_out.scalar_type());
-    job.batch = grad_out.size(0);
-    job.m = m;
-    job.n = n;
-    job.k = k;
-    job.a = x;
-    job.b = y;
-    job.c = output_operand(out);
-    job.epilogue.scale = scale;
-  };
-  const int64_t m = grad_out.size(1), n = grad_out.size(2);
+  const int64_t batch = grad_out.size(0), m = grad_out.size(1), n = grad_out.size(2);
+  const ScalarType dtype = grad_out.scalar_type();
   // d a [batch, m, k] = d_out [batch, m, n] @ b^T [batch, n, k]
   if (b.defined()) {
-    add_job(grads.a, matrix_operand(grad_out), transposed_operand(b), m, b.size(1), n);
+    grads.a = prepare_product(jobs[count++], matrix_operand(grad_out), transposed_operand(b),
+                              batch, m, b.size(1), n, dtype, grad_out.device(), scale);
   }
   // d b [batch, k, n] = a^T [batch, k, m] @ d_out [batch, m, n]
   if (a.defined()) {
-    add_job(grads.b, transposed_operand(a), matrix_operand(grad_out), a.size(2), n, m);
+    grads.b = prepare_product(jobs[count++], transposed_operand(a), matrix_operand(grad_out),
+                              batch, a.size(2), n, m, dtype, grad_out.device(), scale);
   }
   cpu::gemm(jobs, count);
   return grads;
