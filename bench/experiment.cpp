@@ -111,15 +111,24 @@ const ContenderResult* headline_sgmm(const ShapeResult& shape) {
   return best_in_column(shape, "sgmm gemm");
 }
 
-const ContenderResult* best_peer(const ShapeResult& shape) {
+namespace {
+
+const ContenderResult* fastest_peer(const ShapeResult& shape, bool same_result_only) {
   const ContenderResult* best = nullptr;
   for (const ContenderResult& result : shape.contenders) {
-    if (result.is_sgmm || !result.computes_same_result || result.outcome != Outcome::measured) {
-      continue;
-    }
+    if (result.is_sgmm || result.outcome != Outcome::measured) continue;
+    if (same_result_only && !result.computes_same_result) continue;
     if (best == nullptr || result.gflops > best->gflops) best = &result;
   }
   return best;
+}
+
+}  // namespace
+
+const ContenderResult* best_peer(const ShapeResult& shape) { return fastest_peer(shape, false); }
+
+const ContenderResult* best_scaled_peer(const ShapeResult& shape) {
+  return fastest_peer(shape, true);
 }
 
 std::vector<std::string> experiment_columns(const ExperimentResult& experiment) {
