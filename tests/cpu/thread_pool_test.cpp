@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -55,6 +56,59 @@ TEST(ThreadPool, ManyJobsInARowAfterResizing) {
       for (auto& r : tally.runs) ASSERT_EQ(r.load(), 1) << "round " << round << " job " << job;
     }
   }
+}
+
+// Jobs of very different sizes back to back, some items slow: a worker
+// still inside one job, or reading the next as it is published, must
+// never run an item twice or under the wrong job's numbering.
+void count_item_sometimes_slowly(void* context, int64_t item, int thread_index) {
+  count_item(context, item, thread_index);
+  if (item % 7 == 3) {
+    volatile int spin = 0;
+    for (int i = 0; i < 2000; ++i) spin = spin + 1;
+  }
+}
+
+TEST(ThreadPool, JobsOfDifferentSizesBackToBack) {
+  for (int threads : {2, 3}) {
+    ThreadPool pool(threads, nullptr);
+    for (int job = 0; job < 3000; ++job) {
+      const int64_t count = job % 3 == 0 ? 500 : (job % 3 == 1 ? 2 : 37);
+      Tally tally(static_cast<size_t>(count), threads);
+      pool.run(count, count_item_sometimes_slowly, &tally, job % 2 + 1);
+      for (int64_t i = 0; i < count; ++i) {
+        ASSERT_EQ(tally.runs[static_cast<size_t>(i)].load(), 1)
+            << "job " << job << " item " << i << " of " << count;
+      }
+      EXPECT_EQ(tally.bad_thread_index.load(), 0);
+    }
+  }
+}
+
+TEST(ThreadPool, WorkersThatFellAsleepJoinLaterJobs) {
+  ThreadPool pool(2, nullptr);
+  for (int job = 0; job < 20; ++job) {
+    // Longer than the workers' spin: each job starts with them asleep.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    Tally tally(64, 2);
+    pool.run(64, count_item_sometimes_slowly, &tally);
+    for (auto& r : tally.runs) ASSERT_EQ(r.load(), 1) << "job " << job;
+  }
+}
+
+// Millions of items in chunks: none lost or doubled at the chunk edges.
+void mark_item(void* context, int64_t item, int) {
+  static_cast<std::atomic<uint8_t>*>(context)[item].fetch_add(1, std::memory_order_relaxed);
+}
+
+TEST(ThreadPool, CountsBeyondOneJobRunEveryItemOnce) {
+  ThreadPool pool(2, nullptr);
+  const int64_t count = (int64_t{1} << 23) + 1000;
+  std::vector<std::atomic<uint8_t>> marks(static_cast<size_t>(count));
+  pool.run(count, mark_item, marks.data(), 4096);
+  int64_t wrong = 0;
+  for (auto& mark : marks) wrong += mark.load() != 1;
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(ThreadPool, ConcurrentCallersAllComplete) {
