@@ -393,10 +393,16 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
       1;
   const GemmBatch& batch = job.batches[plan - job.plans];
   const int64_t local = item - plan->first_item;
-  const int64_t entry = local / plan->items_per_entry;
-  const int64_t tile = local % plan->items_per_entry;
-  const int64_t i0 = (tile / plan->tiles_n) * plan->tile_rows;
-  const int64_t j0 = (tile % plan->tiles_n) * plan->tile_cols;
+  // Whole products (the common case) need none of the divisions.
+  int64_t entry = local;
+  int64_t i0 = 0;
+  int64_t j0 = 0;
+  if (plan->items_per_entry != 1) {
+    entry = local / plan->items_per_entry;
+    const int64_t tile = local % plan->items_per_entry;
+    i0 = (tile / plan->tiles_n) * plan->tile_rows;
+    j0 = (tile % plan->tiles_n) * plan->tile_cols;
+  }
 
   const int64_t elem = static_cast<int64_t>(gemm_dtype_size(batch.dtype));
   TileTask t;
