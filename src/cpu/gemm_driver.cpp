@@ -344,7 +344,7 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
 // packed into 32-column panels first (the B^T views of attention and of
 // the backward pass).
 void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
-                         const KernelEpilogue& epilogue, ThreadScratch& scratch) {
+                         const KernelEpilogue& epilogue) {
   if (t.cs_b == 1) {
     kern.direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c,
                 epilogue);
@@ -354,6 +354,7 @@ void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
   // buffer holds (sized for the packed path's KC x NC panel), so a wide B
   // never needs a larger buffer. Columns are independent: the blocking does
   // not change any result.
+  ThreadScratch& scratch = thread_scratch();
   const int64_t pass_cols = kern.direct_cols;
   const int64_t column_bytes = t.k * kern.packed_bytes;
   const int64_t fit = static_cast<int64_t>(scratch.packed_b.capacity()) / column_bytes;
@@ -378,38 +379,15 @@ void store_zero_tile(const TileTask& t, bool accumulate) {
   }
 }
 
-void run_item(void* context, int64_t item, int /*thread_index*/) {
-  const GemmJob& job = *static_cast<const GemmJob*>(context);
-  if (job.interleaved) {
-    // Renumber batch by batch: entry item / count of batch item % count.
-    const int64_t count = static_cast<int64_t>(job.count);
-    item = job.plans[item % count].first_item + item / count;
-  }
-  // The batch holding this item: the last plan whose first item is <= item.
-  const BatchPlan* plan_end = job.plans + job.count;
-  const BatchPlan* plan =
-      std::upper_bound(job.plans, plan_end, item,
-                       [](int64_t value, const BatchPlan& p) { return value < p.first_item; }) -
-      1;
-  const GemmBatch& batch = job.batches[plan - job.plans];
-  const int64_t local = item - plan->first_item;
-  // Whole products (the common case) need none of the divisions.
-  int64_t entry = local;
-  int64_t i0 = 0;
-  int64_t j0 = 0;
-  if (plan->items_per_entry != 1) {
-    entry = local / plan->items_per_entry;
-    const int64_t tile = local % plan->items_per_entry;
-    i0 = (tile / plan->tiles_n) * plan->tile_rows;
-    j0 = (tile % plan->tiles_n) * plan->tile_cols;
-  }
-
+// Items [first, last) of one batch (local numbering): the batch's fields
+// are read once for the run, which a stream of small products notices.
+void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t first, int64_t last) {
   const int64_t elem = static_cast<int64_t>(gemm_dtype_size(batch.dtype));
+  const bool full_width = batch.dtype == GemmDType::f32 || batch.dtype == GemmDType::f64;
+  const TypedGemmKernel& kern = *plan.kernel;
   TileTask t;
   t.elem = elem;
   t.c_elem = elem;
-  t.m = std::min(plan->tile_rows, batch.m - i0);
-  t.n = std::min(plan->tile_cols, batch.n - j0);
   t.k = batch.k;
   t.rs_a = batch.a.row_stride;
   t.cs_a = batch.a.col_stride;
@@ -417,25 +395,62 @@ void run_item(void* context, int64_t item, int /*thread_index*/) {
   t.cs_b = batch.b.col_stride;
   t.rs_c = batch.c.row_stride;
   t.cs_c = batch.c.col_stride;
-  t.a =
-      static_cast<const char*>(batch.a.data) + (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
-  t.b =
-      static_cast<const char*>(batch.b.data) + (entry * batch.b.batch_stride + j0 * t.cs_b) * elem;
-  t.c = static_cast<char*>(batch.c.data) +
-        (entry * batch.c.batch_stride + i0 * t.rs_c + j0 * t.cs_c) * elem;
-  if (t.m <= 0 || t.n <= 0) return;
-  if (t.k == 0) {
-    store_zero_tile(t, batch.epilogue.accumulate);
+  for (int64_t local = first; local < last; ++local) {
+    // Whole products (the common case) need none of the divisions.
+    int64_t entry = local;
+    int64_t i0 = 0;
+    int64_t j0 = 0;
+    if (plan.items_per_entry != 1) {
+      entry = local / plan.items_per_entry;
+      const int64_t tile = local % plan.items_per_entry;
+      i0 = (tile / plan.tiles_n) * plan.tile_rows;
+      j0 = (tile % plan.tiles_n) * plan.tile_cols;
+    }
+    t.m = std::min(plan.tile_rows, batch.m - i0);
+    t.n = std::min(plan.tile_cols, batch.n - j0);
+    t.a = static_cast<const char*>(batch.a.data) +
+          (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
+    t.b = static_cast<const char*>(batch.b.data) +
+          (entry * batch.b.batch_stride + j0 * t.cs_b) * elem;
+    t.c = static_cast<char*>(batch.c.data) +
+          (entry * batch.c.batch_stride + i0 * t.rs_c + j0 * t.cs_c) * elem;
+    if (t.m <= 0 || t.n <= 0) continue;
+    if (t.k == 0) {
+      store_zero_tile(t, batch.epilogue.accumulate);
+    } else if (full_width && (plan.direct_whole_product || takes_direct_path(kern, t))) {
+      compute_tile_direct(kern, t, plan.epilogue);
+    } else if (full_width) {
+      compute_tile(kern, t, plan.epilogue, thread_scratch());
+    } else {
+      compute_tile_via_float(kern, batch.dtype, t, plan.epilogue, thread_scratch());
+    }
+  }
+}
+
+void run_items(void* context, int64_t first, int64_t last, int /*thread_index*/) {
+  const GemmJob& job = *static_cast<const GemmJob*>(context);
+  if (job.interleaved) {
+    // Renumber batch by batch: entry item / count of batch item % count.
+    const int64_t count = static_cast<int64_t>(job.count);
+    for (int64_t item = first; item < last; ++item) {
+      const size_t which = static_cast<size_t>(item % count);
+      const int64_t local = item / count;
+      run_batch_items(job.batches[which], job.plans[which], local, local + 1);
+    }
     return;
   }
-  ThreadScratch& scratch = thread_scratch();
-  const bool full_width = batch.dtype == GemmDType::f32 || batch.dtype == GemmDType::f64;
-  if (full_width && (plan->direct_whole_product || takes_direct_path(*plan->kernel, t))) {
-    compute_tile_direct(*plan->kernel, t, plan->epilogue, scratch);
-  } else if (full_width) {
-    compute_tile(*plan->kernel, t, plan->epilogue, scratch);
-  } else {
-    compute_tile_via_float(*plan->kernel, batch.dtype, t, plan->epilogue, scratch);
+  const BatchPlan* plan_end = job.plans + job.count;
+  while (first < last) {
+    // The batch holding this item: the last plan whose first item is <= it.
+    const BatchPlan* plan =
+        std::upper_bound(job.plans, plan_end, first,
+                         [](int64_t value, const BatchPlan& p) { return value < p.first_item; }) -
+        1;
+    const int64_t batch_end = plan + 1 < plan_end ? plan[1].first_item : last;
+    const int64_t run_end = std::min(last, batch_end);
+    run_batch_items(job.batches[plan - job.plans], *plan, first - plan->first_item,
+                    run_end - plan->first_item);
+    first = run_end;
   }
 }
 
@@ -516,9 +531,9 @@ void gemm(const GemmBatch* batches, size_t count) {
     // Many small items go out in runs of consecutive ones (a few runs per
     // thread still balance the load); few large items go one at a time.
     const int64_t grain = std::max<int64_t>(1, items / (threads * kRunsPerThread));
-    pool.run(items, run_item, &job, grain);
+    pool.run(items, run_items, &job, grain);
   } else {
-    for (int64_t item = 0; item < items; ++item) run_item(&job, item, 0);
+    run_items(&job, 0, items, 0);
   }
 }
 

@@ -98,7 +98,7 @@ void ThreadPool::run_items(int thread_index) {
       const int64_t first = share.next.fetch_add(grain_, std::memory_order_relaxed);
       if (first >= share.end) break;
       const int64_t last = std::min(first + grain_, share.end);
-      for (int64_t item = first; item < last; ++item) fn_(context_, item, thread_index);
+      fn_(context_, first, last, thread_index);
     }
   }
 }
@@ -138,11 +138,11 @@ void ThreadPool::worker_loop(int thread_index, uint64_t seen) {
   }
 }
 
-void ThreadPool::run(int64_t count, ItemFn fn, void* context, int64_t grain) {
+void ThreadPool::run(int64_t count, RangeFn fn, void* context, int64_t grain) {
   if (count <= 0) return;
   std::unique_lock<std::mutex> job_lock(run_mutex_, std::try_to_lock);
   if (!job_lock.owns_lock() || workers_.empty() || count == 1) {
-    for (int64_t item = 0; item < count; ++item) fn(context, item, 0);
+    fn(context, 0, count, 0);
     return;
   }
   fn_ = fn;

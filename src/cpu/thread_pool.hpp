@@ -16,7 +16,8 @@ namespace sgmm::cpu {
 
 class ThreadPool {
  public:
-  using ItemFn = void (*)(void* context, int64_t item, int thread_index);
+  // Runs items [first, last) of a job on thread `thread_index`.
+  using RangeFn = void (*)(void* context, int64_t first, int64_t last, int thread_index);
 
   using PrepareThreadFn = void (*)();
 
@@ -36,16 +37,18 @@ class ThreadPool {
   // Waits for a running job, then restarts the workers. num_threads >= 1.
   void set_num_threads(int num_threads);
 
-  // Calls fn(context, item, thread_index) once for every item in [0, count)
-  // and returns when all have returned. thread_index < num_threads() names
-  // the thread (0 is the caller). The items are cut into one contiguous
-  // share per thread: each thread runs its own share first, `grain` items
-  // at a time, then takes what is left of the others'. Repeated calls thus
+  // Calls fn(context, first, last, thread_index) on ranges of at most
+  // `grain` items that together cover [0, count) once, and returns when all
+  // have returned (a range lets the caller set up once for many small
+  // items). thread_index < num_threads() names the thread (0 is the
+  // caller). The items are cut into one contiguous share per thread: each
+  // thread runs its own share first, `grain` items at a time, then takes
+  // what is left of the others'. Repeated calls thus
   // give each thread the same items (their data stays in that core's
   // cache), while a thread that is late or asleep holds nothing up. A call
   // made while another job runs (from another thread, or from inside an
-  // item) runs its items on the calling thread alone.
-  void run(int64_t count, ItemFn fn, void* context, int64_t grain = 1);
+  // item) runs its items on the calling thread alone, in one range.
+  void run(int64_t count, RangeFn fn, void* context, int64_t grain = 1);
 
  private:
   void start_workers(int num_threads);
@@ -59,7 +62,7 @@ class ThreadPool {
   std::mutex run_mutex_;  // one job at a time
 
   // The current job; written by the caller before it publishes the job.
-  ItemFn fn_ = nullptr;
+  RangeFn fn_ = nullptr;
   void* context_ = nullptr;
   int64_t grain_ = 1;
   // One share of the items per thread, each on its own cache line.

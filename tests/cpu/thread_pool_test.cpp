@@ -21,9 +21,9 @@ struct Tally {
   explicit Tally(size_t n, int threads) : runs(n), num_threads(threads) {}
 };
 
-void count_item(void* context, int64_t item, int thread_index) {
+void count_items(void* context, int64_t first, int64_t last, int thread_index) {
   Tally& tally = *static_cast<Tally*>(context);
-  tally.runs[static_cast<size_t>(item)].fetch_add(1);
+  for (int64_t item = first; item < last; ++item) tally.runs[static_cast<size_t>(item)].fetch_add(1);
   if (thread_index < 0 || thread_index >= tally.num_threads) tally.bad_thread_index.fetch_add(1);
 }
 
@@ -34,7 +34,7 @@ TEST(ThreadPool, EveryItemRunsExactlyOnceForAnyGrainAndThreadCount) {
     for (int64_t count : {1, 2, 7, 64, 1000}) {
       for (int64_t grain : {1, 3, 16, 5000}) {
         Tally tally(static_cast<size_t>(count), threads);
-        pool.run(count, count_item, &tally, grain);
+        pool.run(count, count_items, &tally, grain);
         for (int64_t i = 0; i < count; ++i) {
           ASSERT_EQ(tally.runs[static_cast<size_t>(i)].load(), 1)
               << "item " << i << " of " << count << ", grain " << grain << ", " << threads
@@ -52,7 +52,7 @@ TEST(ThreadPool, ManyJobsInARowAfterResizing) {
     pool.set_num_threads(round % 2 == 0 ? 3 : 2);
     for (int job = 0; job < 2000; ++job) {
       Tally tally(5, pool.num_threads());
-      pool.run(5, count_item, &tally);
+      pool.run(5, count_items, &tally);
       for (auto& r : tally.runs) ASSERT_EQ(r.load(), 1) << "round " << round << " job " << job;
     }
   }
@@ -61,11 +61,13 @@ TEST(ThreadPool, ManyJobsInARowAfterResizing) {
 // Jobs of very different sizes back to back, some items slow: a worker
 // still inside one job, or reading the next as it is published, must
 // never run an item twice or under the wrong job's numbering.
-void count_item_sometimes_slowly(void* context, int64_t item, int thread_index) {
-  count_item(context, item, thread_index);
-  if (item % 7 == 3) {
-    volatile int spin = 0;
-    for (int i = 0; i < 2000; ++i) spin = spin + 1;
+void count_items_some_slowly(void* context, int64_t first, int64_t last, int thread_index) {
+  count_items(context, first, last, thread_index);
+  for (int64_t item = first; item < last; ++item) {
+    if (item % 7 == 3) {
+      volatile int spin = 0;
+      for (int i = 0; i < 2000; ++i) spin = spin + 1;
+    }
   }
 }
 
@@ -75,7 +77,7 @@ TEST(ThreadPool, JobsOfDifferentSizesBackToBack) {
     for (int job = 0; job < 3000; ++job) {
       const int64_t count = job % 3 == 0 ? 500 : (job % 3 == 1 ? 2 : 37);
       Tally tally(static_cast<size_t>(count), threads);
-      pool.run(count, count_item_sometimes_slowly, &tally, job % 2 + 1);
+      pool.run(count, count_items_some_slowly, &tally, job % 2 + 1);
       for (int64_t i = 0; i < count; ++i) {
         ASSERT_EQ(tally.runs[static_cast<size_t>(i)].load(), 1)
             << "job " << job << " item " << i << " of " << count;
@@ -91,21 +93,22 @@ TEST(ThreadPool, WorkersThatFellAsleepJoinLaterJobs) {
     // Longer than the workers' spin: each job starts with them asleep.
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     Tally tally(64, 2);
-    pool.run(64, count_item_sometimes_slowly, &tally);
+    pool.run(64, count_items_some_slowly, &tally);
     for (auto& r : tally.runs) ASSERT_EQ(r.load(), 1) << "job " << job;
   }
 }
 
 // Millions of items in chunks: none lost or doubled at the chunk edges.
-void mark_item(void* context, int64_t item, int) {
-  static_cast<std::atomic<uint8_t>*>(context)[item].fetch_add(1, std::memory_order_relaxed);
+void mark_items(void* context, int64_t first, int64_t last, int) {
+  auto* marks = static_cast<std::atomic<uint8_t>*>(context);
+  for (int64_t item = first; item < last; ++item) marks[item].fetch_add(1, std::memory_order_relaxed);
 }
 
 TEST(ThreadPool, CountsBeyondOneJobRunEveryItemOnce) {
   ThreadPool pool(2, nullptr);
   const int64_t count = (int64_t{1} << 23) + 1000;
   std::vector<std::atomic<uint8_t>> marks(static_cast<size_t>(count));
-  pool.run(count, mark_item, marks.data(), 4096);
+  pool.run(count, mark_items, marks.data(), 4096);
   int64_t wrong = 0;
   for (auto& mark : marks) wrong += mark.load() != 1;
   EXPECT_EQ(wrong, 0);
@@ -119,7 +122,7 @@ TEST(ThreadPool, ConcurrentCallersAllComplete) {
     callers.emplace_back([&] {
       for (int job = 0; job < 300; ++job) {
         Tally tally(17, pool.num_threads());
-        pool.run(17, count_item, &tally, 2);
+        pool.run(17, count_items, &tally, 2);
         for (auto& r : tally.runs) {
           if (r.load() != 1) failures.fetch_add(1);
         }
