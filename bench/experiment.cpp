@@ -53,6 +53,12 @@ ContenderResult measure_contender(Contender& contender, const BenchCase& bench_c
   return result;
 }
 
+std::string format_gflops(double gflops) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f GFLOP/s", gflops);
+  return text;
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<BenchShape>& shapes,
@@ -74,6 +80,24 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<Be
     OperandPool operands(bench_case, settings.cold_cache_bytes);
     ShapeResult shape_result;
     shape_result.shape = shape;
+    if (!spec.compare_with.empty()) {
+      const ExperimentSpec defaults;
+      BenchCase base_case;
+      base_case.shape = shape;
+      base_case.dtype = defaults.dtype;
+      base_case.direction = defaults.direction;
+      base_case.scale = defaults.scale;
+      base_case.threads = spec.threads;
+      OperandPool base_operands(base_case, settings.cold_cache_bytes);
+      for (const std::unique_ptr<Contender>& contender : contenders) {
+        if (!contender->is_sgmm()) continue;
+        ContenderResult result = measure_contender(*contender, base_case, base_operands, settings);
+        progress << "  " << shape.name << "  " << result.column << " at the default setting: "
+                 << (result.outcome == Outcome::measured ? format_gflops(result.gflops) : "—")
+                 << std::endl;
+        shape_result.baseline.push_back(std::move(result));
+      }
+    }
     for (const std::unique_ptr<Contender>& contender : contenders) {
       if (spec.sgmm_only && !contender->is_sgmm()) continue;
       ContenderResult result = measure_contender(*contender, bench_case, operands, settings);

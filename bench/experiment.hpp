@@ -27,7 +27,9 @@ struct ExperimentSpec {
   // The peak the "% of peak" column divides by.
   VectorIsa peak_isa = VectorIsa::avx512;
   PeakPrecision peak_precision = PeakPrecision::f32;
-  // Another experiment whose sgmm numbers this one is compared with (ratio column).
+  // The experiment this one is compared with (ratio column): its sgmm
+  // numbers are measured again right beside this one's, shape by shape, so
+  // the ratio does not carry the drift of a shared machine between tables.
   std::string compare_with;
 };
 
@@ -51,6 +53,9 @@ struct ContenderResult {
 struct ShapeResult {
   BenchShape shape{};
   std::vector<ContenderResult> contenders;
+  // With compare_with: sgmm measured at the default setting (float32, the
+  // default scale, automatic kernel) in the same pass.
+  std::vector<ContenderResult> baseline;
 };
 
 struct ExperimentResult {

@@ -198,6 +198,13 @@ double MachinePeaks::get(VectorIsa isa, PeakPrecision precision, int threads) co
   return 0;
 }
 
+void MachinePeaks::keep_higher(const MachinePeaks& other) {
+  for (PeakEntry& entry : entries) {
+    entry.gflops =
+        std::max(entry.gflops, other.get(entry.isa, entry.precision, entry.threads));
+  }
+}
+
 MachinePeaks measure_machine_peaks(const std::vector<int>& thread_counts,
                                    double seconds_per_measurement) {
   MachinePeaks peaks;

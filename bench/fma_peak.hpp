@@ -33,6 +33,8 @@ struct MachinePeaks {
   std::vector<PeakEntry> entries;
   // Zero when not measured or not supported.
   double get(VectorIsa isa, PeakPrecision precision, int threads) const;
+  // Keeps the higher of each entry and the same entry of `other`.
+  void keep_higher(const MachinePeaks& other);
 };
 MachinePeaks measure_machine_peaks(const std::vector<int>& thread_counts,
                                    double seconds_per_measurement);
