@@ -1,8 +1,8 @@
 #pragma once
 // The library's one thread pool. A job is a count of independent items; the
-// calling thread and the workers take items from a shared counter until none
-// is left. Workers spin briefly after a job, so a stream of small calls does
-// not pay an OS wake-up each, then sleep.
+// calling thread and the workers take items from per-thread shares until
+// none is left. Workers spin briefly after a job, so a stream of small calls
+// does not pay an OS wake-up each, then sleep.
 
 #include <atomic>
 #include <condition_variable>
@@ -43,41 +43,67 @@ class ThreadPool {
   // items). thread_index < num_threads() names the thread (0 is the
   // caller). The items are cut into one contiguous share per thread: each
   // thread runs its own share first, `grain` items at a time, then takes
-  // what is left of the others'. Repeated calls thus
-  // give each thread the same items (their data stays in that core's
-  // cache), while a thread that is late or asleep holds nothing up. A call
-  // made while another job runs (from another thread, or from inside an
-  // item) runs its items on the calling thread alone, in one range.
+  // what is left of the others'. Repeated calls thus give each thread the
+  // same items (their data stays in that core's cache), while a thread
+  // that is late or asleep holds nothing up. A call made while another job
+  // runs (from another thread, or from inside an item) runs its items on
+  // the calling thread alone, in one range.
   void run(int64_t count, RangeFn fn, void* context, int64_t grain = 1);
 
  private:
+  // What a thread knows of a job.
+  struct JobView {
+    uint64_t generation;  // its low kGenerationBits bits
+    int64_t count;
+    RangeFn fn;
+    void* context;
+    int64_t grain;
+  };
+
   void start_workers(int num_threads);
   void stop_workers();
   void worker_loop(int thread_index, uint64_t seen_generation);
-  void run_items(int thread_index);
+  void run_job(int64_t count, RangeFn fn, void* context, int64_t grain);
+  JobView read_job() const;
+  // Claims up to `grain` items of thread `share`'s share; returns how many,
+  // the first at *first, or 0 when the share (or the job) is done.
+  int64_t claim(int share, const JobView& job, int64_t* first);
+  // Whether the owner of `share` may have items it has not yet claimed.
+  bool worth_taking_from(int share, const JobView& job) const;
+  // Runs items of the job, own share first, and returns how many it ran.
+  int64_t run_items(int thread_index, const JobView& job);
 
   PrepareThreadFn prepare_worker_ = nullptr;
   std::atomic<int> num_threads_{1};
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // one job at a time
+  uint64_t generation_ = 0;  // jobs published so far (under run_mutex_)
 
-  // The current job; written by the caller before it publishes the job.
-  RangeFn fn_ = nullptr;
-  void* context_ = nullptr;
-  int64_t grain_ = 1;
-  // One share of the items per thread, each on its own cache line.
-  struct alignas(64) Share {
-    std::atomic<int64_t> next{0};
-    int64_t end = 0;
+  // Each cache line below changes hands between cores a few times per job.
+  // A VM's two cores may sit on different dies, where each hand-over costs
+  // several hundred cycles against a few thousand for a whole small job, so
+  // the layout keeps them few: a job is one line (its fields, then the
+  // generation and count that workers poll, written last); each thread's
+  // claim counter and progress report are lines of their own.
+  struct alignas(64) Job {
+    std::atomic<RangeFn> fn{nullptr};
+    std::atomic<void*> context{nullptr};
+    std::atomic<int64_t> grain{1};
+    // The job's generation above its item count (as in a Counter): one
+    // load gives a worker both, always of the same job.
+    std::atomic<uint64_t> published{0};
   };
-  std::unique_ptr<Share[]> shares_;
-  std::atomic<uint64_t> generation_{0};
-  // Who may still touch the current job: its generation (bits 33-63), a
-  // closed flag (bit 32) and the number of workers inside it (bits 0-31).
-  // A worker joins only an open job of the generation it saw; the caller
-  // closes the job once the items run out and waits only for workers that
-  // joined, never for one still waking up.
-  std::atomic<uint64_t> job_state_{0};
+  // A generation above an item count. A claim counter holds how many items
+  // of its share have been taken in that generation; one of an older
+  // generation reads as none taken, so the caller never resets another
+  // thread's counter. A progress report holds how many items its thread
+  // has finished in that generation.
+  struct alignas(64) Counter {
+    std::atomic<uint64_t> value{0};
+  };
+  Job job_;
+  std::unique_ptr<Counter[]> claims_;
+  std::unique_ptr<Counter[]> finished_;
   std::atomic<bool> stopping_{false};
 
   // Sleeping workers wait here; sleepers_ lets the caller skip the lock
