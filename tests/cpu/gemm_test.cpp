@@ -169,6 +169,23 @@ TEST_P(GemmKernelTest, ExactOverTileAndBlockEdges) {
   }
 }
 
+// Every width of a row's last vector, in every store mode: the kernels
+// store a partial vector without masked stores on some ISAs.
+TEST_P(GemmKernelTest, ExactForEveryOutputWidth) {
+  const int64_t nr = kernel_->nr;
+  uint32_t seed = 50;
+  for (int64_t n = 1; n <= 2 * nr + 1; ++n) {
+    for (double scale : {1.0, 0.125}) {
+      for (bool accumulate : {false, true}) {
+        if (!run_and_check({2, 5, n, 7}, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
+                           Epilogue{scale, accumulate}, true, seed++)) {
+          return;
+        }
+      }
+    }
+  }
+}
+
 TEST_P(GemmKernelTest, ExactForEveryLayoutScaleAndAccumulate) {
   const int64_t mr = kernel_->mr, nr = kernel_->nr;
   const Shape shape{3, 2 * mr + 1, nr + 3, 37};
