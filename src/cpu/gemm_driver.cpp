@@ -249,6 +249,22 @@ void store_float_row_as_16bit(GemmDType dtype, float* sums, int64_t n, uint16_t*
   }
 }
 
+// An m x n block of float sums (row stride ld_sums) into 16-bit C rows: the
+// kernel configuration's vector rounding where it has one and C's columns
+// are contiguous, else the generic one; both give the same bits.
+void store_float_rows_as_16bit(const TypedGemmKernel& kern, GemmDType dtype, float* sums,
+                               int64_t ld_sums, int64_t m, int64_t n, char* c, int64_t rs_c,
+                               int64_t cs_c, const KernelEpilogue& epilogue) {
+  if (kern.store_rows_16bit != nullptr && cs_c == 1) {
+    kern.store_rows_16bit(sums, ld_sums, m, n, c, rs_c, epilogue);
+    return;
+  }
+  for (int64_t i = 0; i < m; ++i) {
+    store_float_row_as_16bit(dtype, sums + i * ld_sums, n, reinterpret_cast<uint16_t*>(c) + i * rs_c,
+                             cs_c, epilogue);
+  }
+}
+
 bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
 
 // For bf16 and f16 outputs: each block of the tile (as many rows as the
@@ -272,10 +288,7 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
     kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
     kern.direct(t.m, t.n, t.k, t.a, t.rs_a, 1, packed_b, kern.nr * kern.k_step, kern.nr * kp,
                 sums, t.n, 1, plain);
-    for (int64_t i = 0; i < t.m; ++i) {
-      uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + i * t.rs_c;
-      store_float_row_as_16bit(dtype, sums + i * t.n, t.n, row, t.cs_c, epilogue);
-    }
+    store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
     return;
   }
   for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
@@ -293,10 +306,9 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
       block.cs_c = 1;
       block.c_elem = sizeof(float);
       compute_tile(kern, block, plain, scratch);
-      for (int64_t i = 0; i < mb; ++i) {
-        uint16_t* row = reinterpret_cast<uint16_t*>(t.c) + (ic + i) * t.rs_c + jc * t.cs_c;
-        store_float_row_as_16bit(dtype, sums + i * nb, nb, row, t.cs_c, epilogue);
-      }
+      store_float_rows_as_16bit(kern, dtype, sums, nb, mb, nb,
+                                t.c + (ic * t.rs_c + jc * t.cs_c) * t.elem, t.rs_c, t.cs_c,
+                                epilogue);
     }
   }
 }

@@ -30,6 +30,9 @@ struct TypedGemmKernel {
   DirectGemmFn direct = nullptr;
   // Columns of B the direct kernel covers in one pass over A: a multiple of nr.
   int direct_cols = 0;
+  // 16-bit outputs: rounds float sums into C rows (null: the driver's
+  // generic rounding, which gives the same bits).
+  StoreRows16Fn store_rows_16bit = nullptr;
 };
 
 struct KernelConfig {

@@ -50,6 +50,12 @@ using DirectGemmFn = void (*)(int64_t m, int64_t n, int64_t k, const void* a, in
                               int64_t cs_a, const void* b, int64_t rs_b, int64_t b_panel_stride,
                               void* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue);
 
+// Rounds an m x n block of float sums (row stride ld_sums) into a 16-bit C
+// with unit column stride, with the epilogue (scale, add to C), exactly as
+// the driver's generic rounding does, element for element.
+using StoreRows16Fn = void (*)(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
+                               int64_t rs_c, const KernelEpilogue& epilogue);
+
 // Stores an m x n tile of float accumulators held row-major (row stride
 // tile_stride) to a strided C with the epilogue: the one path every kernel
 // uses for a tile it cannot store with vector instructions. Performs exactly
@@ -109,6 +115,8 @@ void gemm_bf16_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64
 void gemm_f64_direct_14x16_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                   const KernelEpilogue&);
+void store_f32_rows_as_bf16_avx512(const float*, int64_t, int64_t, int64_t, void*, int64_t,
+                                   const KernelEpilogue&);
 void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);

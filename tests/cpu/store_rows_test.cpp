@@ -1,0 +1,92 @@
+// The kernel configurations' vector rounding of float sums into 16-bit
+// outputs gives the bits of the scalar rounding (round to nearest even, a NaN
+// kept a quiet NaN), with every epilogue, on ties, denormals, overflow to
+// infinity, NaNs and random bit patterns, and writes nothing past a row.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "cpu/dispatch.hpp"
+#include "cpu/kernel_config.hpp"
+
+namespace sgmm::cpu::testing {
+namespace {
+
+float from_bits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+uint32_t to_bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+uint16_t reference_bf16(float value) {
+  const uint32_t u = to_bits(value);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40u);
+  return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
+  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
+  const StoreRows16Fn store = avx512_kernel_config().bf16.store_rows_16bit;
+  ASSERT_NE(store, nullptr);
+
+  const std::vector<uint32_t> specials = {
+      0x00000000u, 0x80000000u, 0x00000001u, 0x007fffffu, 0x80400000u,  // zeros, denormals
+      0x3f808000u, 0x3f818000u, 0xbf808000u, 0x3f80ffffu, 0x3f807fffu,  // ties, near ties
+      0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,               // overflow, infinities
+      0x7fc00001u, 0x7f800001u, 0xffc12345u, 0x7fffffffu};              // NaNs
+  constexpr int64_t kRows = 3, kCols = 37, kLd = 40, kRsC = 41;
+  std::mt19937 rng(7);
+  std::vector<float> sums(kRows * kLd);
+  for (int64_t i = 0; i < kRows * kLd; ++i) {
+    const size_t pick = static_cast<size_t>(i);
+    sums[pick] = from_bits(pick < specials.size() ? specials[pick] : static_cast<uint32_t>(rng()));
+  }
+  std::vector<uint16_t> initial(kRows * kRsC);
+  for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
+
+  for (float scale : {1.0f, 0.125f, -3.0f}) {
+    for (bool add : {false, true}) {
+      KernelEpilogue epilogue;
+      epilogue.scale_f32 = scale;
+      epilogue.scale_is_one = scale == 1.0f;
+      epilogue.add_to_c = add;
+      std::vector<uint16_t> c = initial;
+      store(sums.data(), kLd, kRows, kCols, c.data(), kRsC, epilogue);
+      for (int64_t i = 0; i < kRows; ++i) {
+        for (int64_t j = 0; j < kRsC; ++j) {
+          const size_t at = static_cast<size_t>(i * kRsC + j);
+          if (j >= kCols) {
+            ASSERT_EQ(c[at], initial[at]) << "wrote past the row at (" << i << ", " << j << ")";
+            continue;
+          }
+          float x = sums[static_cast<size_t>(i * kLd + j)];
+          const float old = from_bits(static_cast<uint32_t>(initial[at]) << 16);
+          // NaN payloads through an addition depend on operand order;
+          // the scalar and vector code need only agree where no NaN meets one.
+          if (add && (std::isnan(x) || std::isnan(old))) continue;
+          if (add) {
+            x = epilogue.scale_is_one ? old + x : std::fma(x, scale, old);
+          } else if (!epilogue.scale_is_one) {
+            x *= scale;
+          }
+          ASSERT_EQ(c[at], reference_bf16(x))
+              << "sum bits 0x" << std::hex << to_bits(sums[static_cast<size_t>(i * kLd + j)])
+              << std::dec << " at (" << i << ", " << j << "), scale " << scale
+              << (add ? ", add to C" : "");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sgmm::cpu::testing
