@@ -280,14 +280,19 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
   if (t.cs_a == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t)) {
-    // A small tile: A read in place, B packed (the 16-bit direct kernels
-    // take it in their packed layout), the same sums as the packed path.
-    const int64_t kp = round_up(t.k, kern.k_step);
-    void* packed_b = scratch.packed_b.reserve(
-        static_cast<size_t>(round_up(t.n, kern.nr) * kp * kern.packed_bytes));
-    kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
-    kern.direct(t.m, t.n, t.k, t.a, t.rs_a, 1, packed_b, kern.nr * kern.k_step, kern.nr * kp,
-                sums, t.n, 1, plain);
+    // A small tile: A read in place, B read in place or packed (the 16-bit
+    // direct kernels take it in their packed layout), the same sums as the
+    // packed path.
+    if (kern.direct_b_rows != nullptr && t.cs_b == 1) {
+      kern.direct_b_rows(t.m, t.n, t.k, t.a, t.rs_a, 1, t.b, t.rs_b, 0, sums, t.n, 1, plain);
+    } else {
+      const int64_t kp = round_up(t.k, kern.k_step);
+      void* packed_b = scratch.packed_b.reserve(
+          static_cast<size_t>(round_up(t.n, kern.nr) * kp * kern.packed_bytes));
+      kern.pack_b(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
+      kern.direct(t.m, t.n, t.k, t.a, t.rs_a, 1, packed_b, kern.nr * kern.k_step, kern.nr * kp,
+                  sums, t.n, 1, plain);
+    }
     store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
     return;
   }

@@ -33,6 +33,9 @@ struct TypedGemmKernel {
   // 16-bit outputs: rounds float sums into C rows (null: the driver's
   // generic rounding, which gives the same bits).
   StoreRows16Fn store_rows_16bit = nullptr;
+  // 16-bit direct kernels: the same sums as `direct` from a B with unit
+  // column stride read in place, unpacked (null: B is packed first).
+  DirectGemmFn direct_b_rows = nullptr;
 };
 
 struct KernelConfig {

@@ -52,6 +52,7 @@ KernelConfig make_avx512_config() {
                    gemm_bf16_14x32_avx512,
                    gemm_bf16_direct_14x32_avx512,
                    32};
+    config.bf16.direct_b_rows = gemm_bf16_direct_b_rows_14x32_avx512;
   } else {
     config.bf16 = {"gemm_f32_14x32_avx512",
                    14,

@@ -754,7 +754,12 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
 // same vdpbf16ps steps as gemm_bf16_mrx32 on the same pairs, an odd k's
 // last pair completed with zero, so the sums are identical. The float sums
 // go to c unscaled; the caller rounds them into the bf16 output.
-template <int Rows, int Vectors>
+//
+// With BRows, b is B itself (row stride rs_b, unit column stride) and each
+// pair step interleaves two of its rows, the pairs the packing would have
+// written: a small product then skips packing B (a third of a 10x64x10
+// product).
+template <int Rows, int Vectors, bool BRows>
 void bf16_direct_block(int64_t k, const uint16_t* a, int64_t rs_a, const uint16_t* b, int64_t rs_b,
                        float* c, int64_t rs_c, int n) {
   __m512 acc[Rows][Vectors];
@@ -763,14 +768,25 @@ void bf16_direct_block(int64_t k, const uint16_t* a, int64_t rs_a, const uint16_
 #pragma GCC unroll 2
     for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_setzero_ps();
   }
+  __mmask16 columns[Vectors];
+#pragma GCC unroll 2
+  for (int v = 0; v < Vectors; ++v) columns[v] = low_mask16(n - 16 * v);
   const int64_t pairs = (k + 1) / 2;
   for (int64_t q = 0; q < pairs; ++q) {
+    const bool last_odd = 2 * q + 1 == k;
     __m512bh b_vec[Vectors];
 #pragma GCC unroll 2
     for (int v = 0; v < Vectors; ++v) {
-      b_vec[v] = (__m512bh)_mm512_loadu_si512(b + q * rs_b + 32 * v);
+      if constexpr (BRows) {
+        const uint16_t* even = b + 2 * q * rs_b + 16 * v;
+        const __m512i low = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(columns[v], even));
+        const __m512i high = _mm512_cvtepu16_epi32(
+            _mm256_maskz_loadu_epi16(last_odd ? __mmask16{0} : columns[v], even + rs_b));
+        b_vec[v] = (__m512bh)_mm512_or_si512(low, _mm512_slli_epi32(high, 16));
+      } else {
+        b_vec[v] = (__m512bh)_mm512_loadu_si512(b + q * rs_b + 32 * v);
+      }
     }
-    const bool last_odd = 2 * q + 1 == k;
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       const uint16_t* pair_ptr = a + i * rs_a + 2 * q;
@@ -781,25 +797,45 @@ void bf16_direct_block(int64_t k, const uint16_t* a, int64_t rs_a, const uint16_
       for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], a_i, b_vec[v]);
     }
   }
-  const __mmask16 last = low_mask16(n - 16 * (Vectors - 1));
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
 #pragma GCC unroll 2
     for (int v = 0; v < Vectors; ++v) {
-      _mm512_mask_storeu_ps(c + i * rs_c + 16 * v, v == Vectors - 1 ? last : __mmask16{0xffff},
-                            acc[i][v]);
+      _mm512_mask_storeu_ps(c + i * rs_c + 16 * v, columns[v], acc[i][v]);
     }
   }
 }
 
 using Bf16DirectBlockFn = void (*)(int64_t, const uint16_t*, int64_t, const uint16_t*, int64_t,
                                    float*, int64_t, int);
-template <int... Rows>
+template <bool BRows, int... Rows>
 constexpr std::array<std::array<Bf16DirectBlockFn, 2>, sizeof...(Rows)> bf16_direct_blocks(
     std::integer_sequence<int, Rows...>) {
-  return {{{{bf16_direct_block<Rows + 1, 1>, bf16_direct_block<Rows + 1, 2>}}...}};
+  return {{{{bf16_direct_block<Rows + 1, 1, BRows>, bf16_direct_block<Rows + 1, 2, BRows>}}...}};
 }
-constexpr auto kBf16DirectBlocks = bf16_direct_blocks(std::make_integer_sequence<int, 14>());
+// By [B's rows in place][rows - 1][vectors - 1].
+constexpr std::array<std::array<std::array<Bf16DirectBlockFn, 2>, 14>, 2> kBf16DirectBlocks = {
+    bf16_direct_blocks<false>(std::make_integer_sequence<int, 14>()),
+    bf16_direct_blocks<true>(std::make_integer_sequence<int, 14>())};
+
+// The bf16 direct product: 32-column passes, rows in blocks of near-equal
+// height. B's pass j0 starts b_panel_stride elements after the previous.
+void bf16_direct_product(bool b_rows, int64_t m, int64_t n, int64_t k, const uint16_t* a,
+                         int64_t rs_a, const uint16_t* b, int64_t rs_b, int64_t b_panel_stride,
+                         float* c, int64_t rs_c) {
+  for (int64_t j0 = 0; j0 < n; j0 += 32) {
+    const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
+    const uint16_t* b_panel = b + (j0 / 32) * b_panel_stride;
+    const int64_t row_blocks = (m + 13) / 14;
+    int64_t i0 = 0;
+    for (int64_t block = 0; block < row_blocks; ++block) {
+      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+      kBf16DirectBlocks[b_rows][rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, b_panel, rs_b,
+                                                             c + i0 * rs_c + j0, rs_c, cols);
+      i0 += rows;
+    }
+  }
+}
 
 }  // namespace
 
@@ -819,28 +855,25 @@ void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, in
                       static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
 }
 
-void gemm_bf16_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
-                                   int64_t rs_a, int64_t cs_a, const void* b_void, int64_t rs_b,
-                                   int64_t b_panel_stride, void* c_void, int64_t rs_c, int64_t cs_c,
+void gemm_bf16_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                   int64_t cs_a, const void* b, int64_t rs_b,
+                                   int64_t b_panel_stride, void* c, int64_t rs_c, int64_t cs_c,
                                    const KernelEpilogue&) {
   // The driver passes unit column strides (cs_a, cs_c) and float sums.
   (void)cs_a;
   (void)cs_c;
-  const uint16_t* a = static_cast<const uint16_t*>(a_void);
-  const uint16_t* b = static_cast<const uint16_t*>(b_void);
-  float* c = static_cast<float*>(c_void);
-  for (int64_t j0 = 0; j0 < n; j0 += 32) {
-    const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
-    const uint16_t* b_panel = b + (j0 / 32) * b_panel_stride;
-    const int64_t row_blocks = (m + 13) / 14;
-    int64_t i0 = 0;
-    for (int64_t block = 0; block < row_blocks; ++block) {
-      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
-      kBf16DirectBlocks[rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, b_panel, rs_b,
-                                                     c + i0 * rs_c + j0, rs_c, cols);
-      i0 += rows;
-    }
-  }
+  bf16_direct_product(false, m, n, k, static_cast<const uint16_t*>(a), rs_a,
+                      static_cast<const uint16_t*>(b), rs_b, b_panel_stride, static_cast<float*>(c),
+                      rs_c);
+}
+void gemm_bf16_direct_b_rows_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a,
+                                          int64_t rs_a, int64_t cs_a, const void* b, int64_t rs_b,
+                                          int64_t, void* c, int64_t rs_c, int64_t cs_c,
+                                          const KernelEpilogue&) {
+  (void)cs_a;
+  (void)cs_c;
+  bf16_direct_product(true, m, n, k, static_cast<const uint16_t*>(a), rs_a,
+                      static_cast<const uint16_t*>(b), rs_b, 32, static_cast<float*>(c), rs_c);
 }
 
 void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,

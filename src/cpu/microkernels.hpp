@@ -112,6 +112,11 @@ void gemm_f32_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_
 void gemm_bf16_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                    const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                    const KernelEpilogue&);
+// The same sums, B read in place (row stride rs_b, unit column stride; the
+// panel stride is unused), two rows interleaved into pairs per step.
+void gemm_bf16_direct_b_rows_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_t,
+                                          int64_t, const void*, int64_t, int64_t, void*, int64_t,
+                                          int64_t, const KernelEpilogue&);
 void gemm_f64_direct_14x16_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                   const KernelEpilogue&);
