@@ -279,7 +279,23 @@ void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const 
   float* sums = static_cast<float*>(
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
-  if (t.cs_a == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t)) {
+  if (kern.widen_rows != nullptr) {
+    // A small tile of a type whose direct kernel is a float one: A and B
+    // widened into the thread's packing buffers (never grown here), then
+    // the float direct kernel, the same sums as the packed path.
+    const size_t a_bytes = static_cast<size_t>(t.m * t.k) * sizeof(float);
+    const size_t b_bytes = static_cast<size_t>(t.k * t.n) * sizeof(float);
+    if (t.cs_a == 1 && t.cs_b == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t) &&
+        a_bytes <= scratch.packed_a.capacity() && b_bytes <= scratch.packed_b.capacity()) {
+      float* a = static_cast<float*>(scratch.packed_a.reserve(a_bytes));
+      float* b = static_cast<float*>(scratch.packed_b.reserve(b_bytes));
+      kern.widen_rows(t.a, t.rs_a, t.m, t.k, a);
+      kern.widen_rows(t.b, t.rs_b, t.k, t.n, b);
+      kern.direct(t.m, t.n, t.k, a, t.k, 1, b, t.n, kern.nr, sums, t.n, 1, plain);
+      store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
+      return;
+    }
+  } else if (t.cs_a == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t)) {
     // A small tile: A read in place, B read in place or packed (the 16-bit
     // direct kernels take it in their packed layout), the same sums as the
     // packed path.

@@ -36,6 +36,10 @@ struct TypedGemmKernel {
   // 16-bit direct kernels: the same sums as `direct` from a B with unit
   // column stride read in place, unpacked (null: B is packed first).
   DirectGemmFn direct_b_rows = nullptr;
+  // 16-bit types whose `direct` kernel is a float one: small tiles have A
+  // and B widened to float rows first (the packed path widens them too, so
+  // the sums are the same).
+  WidenRowsFn widen_rows = nullptr;
 };
 
 struct KernelConfig {

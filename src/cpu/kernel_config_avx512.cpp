@@ -78,6 +78,10 @@ KernelConfig make_avx512_config() {
                 pack_f16_to_f32_32_avx512,
                 gemm_f32_14x32_avx512};
   config.bf16.store_rows_16bit = store_f32_rows_as_bf16_avx512;
+  config.f16.direct = gemm_f32_direct_14x32_avx512;
+  config.f16.direct_cols = 64;
+  config.f16.widen_rows = widen_f16_rows_avx512;
+  config.f16.store_rows_16bit = store_f32_rows_as_f16_avx512;
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

@@ -922,6 +922,59 @@ void store_rows_as_bf16(const float* sums, int64_t ld_sums, int64_t m, int64_t n
 
 }  // namespace
 
+namespace {
+
+template <StoreMode Mode>
+void store_rows_as_f16(const float* sums, int64_t ld_sums, int64_t m, int64_t n, uint16_t* c,
+                       int64_t rs_c, const KernelEpilogue& epilogue) {
+  const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
+  for (int64_t i = 0; i < m; ++i) {
+    const float* row = sums + i * ld_sums;
+    uint16_t* out = c + i * rs_c;
+    for (int64_t j = 0; j < n; j += 16) {
+      const __mmask16 mask = low_mask16(n - j);
+      __m512 x = _mm512_maskz_loadu_ps(mask, row + j);
+      if constexpr (Mode == StoreMode::kScaled) x = _mm512_mul_ps(x, scale);
+      if constexpr (Mode == StoreMode::kAdd || Mode == StoreMode::kScaledAdd) {
+        const __m512 old = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, out + j));
+        x = Mode == StoreMode::kAdd ? _mm512_add_ps(old, x) : _mm512_fmadd_ps(x, scale, old);
+      }
+      // IEEE round to nearest even, subnormals kept, overflow to infinity:
+      // Half::round_from_float's bits, NaNs included.
+      _mm256_mask_storeu_epi16(out + j, mask,
+                               _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+  }
+}
+
+}  // namespace
+
+void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
+                                  void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
+  uint16_t* out = static_cast<uint16_t*>(c);
+  switch (store_mode(epilogue)) {
+    case StoreMode::kPlain:
+      return store_rows_as_f16<StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
+    case StoreMode::kScaled:
+      return store_rows_as_f16<StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
+    case StoreMode::kAdd:
+      return store_rows_as_f16<StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
+    case StoreMode::kScaledAdd:
+      return store_rows_as_f16<StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
+  }
+}
+
+void widen_f16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  const uint16_t* in = static_cast<const uint16_t*>(src);
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t j = 0; j < cols; j += 16) {
+      const __mmask16 mask = low_mask16(cols - j);
+      _mm512_mask_storeu_ps(dst + i * cols + j, mask,
+                            _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, in + i * rs + j)));
+    }
+  }
+}
+
 void store_f32_rows_as_bf16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
                                    void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
   uint16_t* out = static_cast<uint16_t*>(c);

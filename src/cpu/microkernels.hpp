@@ -56,6 +56,10 @@ using DirectGemmFn = void (*)(int64_t m, int64_t n, int64_t k, const void* a, in
 using StoreRows16Fn = void (*)(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
                                int64_t rs_c, const KernelEpilogue& epilogue);
 
+// Widens `rows` rows of `cols` 16-bit values (row stride rs, unit column
+// stride) into floats, row-major with row stride cols. Exact.
+using WidenRowsFn = void (*)(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst);
+
 // Stores an m x n tile of float accumulators held row-major (row stride
 // tile_stride) to a strided C with the epilogue: the one path every kernel
 // uses for a tile it cannot store with vector instructions. Performs exactly
@@ -122,6 +126,9 @@ void gemm_f64_direct_14x16_avx512(int64_t, int64_t, int64_t, const void*, int64_
                                   const KernelEpilogue&);
 void store_f32_rows_as_bf16_avx512(const float*, int64_t, int64_t, int64_t, void*, int64_t,
                                    const KernelEpilogue&);
+void store_f32_rows_as_f16_avx512(const float*, int64_t, int64_t, int64_t, void*, int64_t,
+                                  const KernelEpilogue&);
+void widen_f16_rows_avx512(const void*, int64_t, int64_t, int64_t, float*);
 void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);

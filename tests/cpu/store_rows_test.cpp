@@ -1,7 +1,8 @@
 // The kernel configurations' vector rounding of float sums into 16-bit
 // outputs gives the bits of the scalar rounding (round to nearest even, a NaN
 // kept a quiet NaN), with every epilogue, on ties, denormals, overflow to
-// infinity, NaNs and random bit patterns, and writes nothing past a row.
+// infinity, NaNs and random bit patterns, and writes nothing past a row; the
+// widening of 16-bit inputs to float is exact.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 
 #include "cpu/dispatch.hpp"
 #include "cpu/kernel_config.hpp"
+#include "sgmm/dtype.hpp"
 
 namespace sgmm::cpu::testing {
 namespace {
@@ -79,6 +81,78 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
             x *= scale;
           }
           ASSERT_EQ(c[at], reference_bf16(x))
+              << "sum bits 0x" << std::hex << to_bits(sums[static_cast<size_t>(i * kLd + j)])
+              << std::dec << " at (" << i << ", " << j << "), scale " << scale
+              << (add ? ", add to C" : "");
+        }
+      }
+    }
+  }
+}
+
+TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
+  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
+  const TypedGemmKernel& f16 = avx512_kernel_config().f16;
+  ASSERT_NE(f16.store_rows_16bit, nullptr);
+  ASSERT_NE(f16.widen_rows, nullptr);
+
+  const std::vector<uint32_t> specials = {
+      0x00000000u, 0x80000000u, 0x00000001u, 0x33000000u, 0x33000001u,  // zeros, tiny
+      0x337fffffu, 0x387fc000u, 0x387fe000u, 0x38800000u, 0xb8000000u,  // subnormal edges
+      0x3f801000u, 0x3f803000u, 0x3f800fffu, 0x477fefffu, 0x477ff000u,  // ties, overflow edge
+      0x7f7fffffu, 0x7f800000u, 0xff800000u, 0x7fc00001u, 0x7f800001u,  // infinities, NaNs
+      0xffc12345u, 0x7fffffffu};
+  constexpr int64_t kRows = 3, kCols = 37, kLd = 40, kRsC = 41;
+  std::mt19937 rng(11);
+  std::vector<float> sums(kRows * kLd);
+  for (int64_t i = 0; i < kRows * kLd; ++i) {
+    const size_t pick = static_cast<size_t>(i);
+    // Random values of a range half can hold, besides random bit patterns.
+    const float ranged = std::ldexp(static_cast<float>(rng() % 20001) - 10000.0f,
+                                    static_cast<int>(rng() % 40) - 30);
+    sums[pick] = pick < specials.size() ? from_bits(specials[pick])
+                 : pick % 2 == 0        ? ranged
+                                        : from_bits(static_cast<uint32_t>(rng()));
+  }
+  std::vector<uint16_t> initial(kRows * kRsC);
+  for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
+
+  // Widening is exact: every finite half and the infinities come back.
+  std::vector<float> widened(kRows * kRsC);
+  f16.widen_rows(initial.data(), kRsC, kRows, kRsC, widened.data());
+  for (size_t i = 0; i < initial.size(); ++i) {
+    const float want = Half::to_float(initial[i]);
+    if (std::isnan(want)) {
+      ASSERT_TRUE(std::isnan(widened[i])) << "half bits 0x" << std::hex << initial[i];
+    } else {
+      ASSERT_EQ(to_bits(widened[i]), to_bits(want)) << "half bits 0x" << std::hex << initial[i];
+    }
+  }
+
+  for (float scale : {1.0f, 0.125f, -3.0f}) {
+    for (bool add : {false, true}) {
+      KernelEpilogue epilogue;
+      epilogue.scale_f32 = scale;
+      epilogue.scale_is_one = scale == 1.0f;
+      epilogue.add_to_c = add;
+      std::vector<uint16_t> c = initial;
+      f16.store_rows_16bit(sums.data(), kLd, kRows, kCols, c.data(), kRsC, epilogue);
+      for (int64_t i = 0; i < kRows; ++i) {
+        for (int64_t j = 0; j < kRsC; ++j) {
+          const size_t at = static_cast<size_t>(i * kRsC + j);
+          if (j >= kCols) {
+            ASSERT_EQ(c[at], initial[at]) << "wrote past the row at (" << i << ", " << j << ")";
+            continue;
+          }
+          float x = sums[static_cast<size_t>(i * kLd + j)];
+          const float old = Half::to_float(initial[at]);
+          if (add && (std::isnan(x) || std::isnan(old))) continue;  // see the bf16 test
+          if (add) {
+            x = epilogue.scale_is_one ? old + x : std::fma(x, scale, old);
+          } else if (!epilogue.scale_is_one) {
+            x *= scale;
+          }
+          ASSERT_EQ(c[at], Half::round_from_float(x))
               << "sum bits 0x" << std::hex << to_bits(sums[static_cast<size_t>(i * kLd + j)])
               << std::dec << " at (" << i << ", " << j << "), scale " << scale
               << (add ? ", add to C" : "");
