@@ -14,7 +14,7 @@
 
 namespace sgmm::bench {
 
-enum class BenchDType { f32, f64, bf16 };
+enum class BenchDType { f32, f64, bf16, f16 };
 const char* bench_dtype_name(BenchDType dtype);
 size_t bench_dtype_size(BenchDType dtype);
 

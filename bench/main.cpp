@@ -34,6 +34,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
                          scale1     sgmm with scale = 1 against scale = 0.125
                          f64        float64 forward (OpenBLAS dgemm, Eigen, libxsmm)
                          bf16       sgmm bfloat16 against its own float32
+                         f16        sgmm float16 against its own float32
                          avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
                          cold       float32 forward with a cold cache, all libraries
   --shapes=LIST        comma-separated shape names (default: all; see --list-shapes)
@@ -46,8 +47,8 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
   --list-shapes        print the shape list and exit
 )";
 
-const std::vector<std::string> kAllModes = {"forward", "threads1", "backward", "scale1",
-                                            "f64",     "bf16",     "avx2",     "cold"};
+const std::vector<std::string> kAllModes = {"forward", "threads1", "backward", "scale1", "f64",
+                                            "bf16",    "f16",      "avx2",     "cold"};
 // Small and mid shapes: enough to see each regime in a few seconds.
 const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
 
@@ -185,6 +186,11 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
     spec.sgmm_only = true;
     spec.compare_with = "forward";
     spec.title = "sgmm bfloat16 forward (ratio: bfloat16 over float32)";
+  } else if (mode == "f16") {
+    spec.dtype = BenchDType::f16;
+    spec.sgmm_only = true;
+    spec.compare_with = "forward";
+    spec.title = "sgmm float16 forward (ratio: float16 over float32)";
   } else if (mode == "avx2") {
     spec.sgmm_kernel = "avx2";
     spec.sgmm_only = true;

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "bench_case.hpp"
+#include "sgmm/dtype.hpp"
 
 namespace sgmm::bench {
 
@@ -14,6 +15,7 @@ const char* bench_dtype_name(BenchDType dtype) {
     case BenchDType::f32: return "float32";
     case BenchDType::f64: return "float64";
     case BenchDType::bf16: return "bfloat16";
+    case BenchDType::f16: return "float16";
   }
   return "?";
 }
@@ -23,6 +25,7 @@ size_t bench_dtype_size(BenchDType dtype) {
     case BenchDType::f32: return 4;
     case BenchDType::f64: return 8;
     case BenchDType::bf16: return 2;
+    case BenchDType::f16: return 2;
   }
   return 0;
 }
@@ -84,6 +87,10 @@ void fill_uniform(void* data, size_t count, BenchDType dtype, UniformSource& sou
       for (size_t i = 0; i < count; ++i)
         static_cast<uint16_t*>(data)[i] = bfloat16_bits_from_float(static_cast<float>(source.next()));
       break;
+    case BenchDType::f16:
+      for (size_t i = 0; i < count; ++i)
+        static_cast<uint16_t*>(data)[i] = Half::round_from_float(static_cast<float>(source.next()));
+      break;
   }
 }
 
@@ -97,6 +104,9 @@ void fill_nan(void* data, size_t count, BenchDType dtype) {
       break;
     case BenchDType::bf16:
       std::fill_n(static_cast<uint16_t*>(data), count, uint16_t{0x7fc0});
+      break;
+    case BenchDType::f16:
+      std::fill_n(static_cast<uint16_t*>(data), count, uint16_t{0x7e00});
       break;
   }
 }

@@ -7,6 +7,8 @@
 #include <random>
 #include <sstream>
 
+#include "sgmm/dtype.hpp"
+
 namespace sgmm::bench {
 
 namespace {
@@ -25,6 +27,7 @@ double load(const void* data, BenchDType dtype, int64_t index) {
       std::memcpy(&value, &bits, sizeof value);
       return value;
     }
+    case BenchDType::f16: return Half::to_float(static_cast<const uint16_t*>(data)[index]);
   }
   return 0;
 }
@@ -91,6 +94,9 @@ double relative_error_tolerance(const BenchCase& bench_case) {
     case BenchDType::bf16:
       // Accumulates in float32, then rounds once to bfloat16 (8 significant bits).
       return depth * std::numeric_limits<float>::epsilon() + std::ldexp(1.0, -8);
+    case BenchDType::f16:
+      // Accumulates in float32, then rounds once to float16 (11 significant bits).
+      return depth * std::numeric_limits<float>::epsilon() + std::ldexp(1.0, -11);
   }
   return 0;
 }

@@ -17,6 +17,7 @@ ScalarType tensor_dtype(BenchDType dtype) {
     case BenchDType::f32: return kFloat32;
     case BenchDType::f64: return kFloat64;
     case BenchDType::bf16: return kBFloat16;
+    case BenchDType::f16: return kFloat16;
   }
   throw std::logic_error("unknown bench dtype");
 }

@@ -18,6 +18,7 @@ cpu::GemmDType gemm_dtype(BenchDType dtype) {
     case BenchDType::f32: return cpu::GemmDType::f32;
     case BenchDType::f64: return cpu::GemmDType::f64;
     case BenchDType::bf16: return cpu::GemmDType::bf16;
+    case BenchDType::f16: return cpu::GemmDType::f16;
   }
   throw std::logic_error("unknown bench dtype");
 }

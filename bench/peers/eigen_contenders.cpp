@@ -52,7 +52,9 @@ class EigenContender final : public Contender {
     return "Map + noalias() = scale * A * B per matrix, batch split over threads";
   }
   std::string prepare(const BenchCase& bench_case, const OperandPool&) override {
-    if (bench_case.dtype == BenchDType::bf16) return "bfloat16 compares sgmm with itself only";
+    if (bench_case.dtype == BenchDType::bf16 || bench_case.dtype == BenchDType::f16) {
+      return "16-bit types compare sgmm with itself only";
+    }
     case_ = bench_case;
     threads_ = std::make_unique<BatchThreads>(bench_case.threads);
     return {};

@@ -57,7 +57,9 @@ class LibxsmmContender final : public Contender {
       // column-major terms, which libxsmm 1.17 does not generate.
       return "libxsmm 1.17 JIT has no transposed-A kernel (needed for grad_input)";
     }
-    if (bench_case.dtype == BenchDType::bf16) return "bfloat16 compares sgmm with itself only";
+    if (bench_case.dtype == BenchDType::bf16 || bench_case.dtype == BenchDType::f16) {
+      return "16-bit types compare sgmm with itself only";
+    }
     case_ = bench_case;
     f32_kernel_ = nullptr;
     f64_kernel_ = nullptr;

@@ -54,8 +54,9 @@ void compute_batch_range(const BenchCase& bench_case, const OperandSet& operands
 }
 
 std::string openblas_refusal(const BenchCase& bench_case) {
-  if (bench_case.dtype == BenchDType::bf16) {
-    return "OpenBLAS 0.3.21 from Debian has no bfloat16 GEMM in its CBLAS";
+  if (bench_case.dtype == BenchDType::bf16 || bench_case.dtype == BenchDType::f16) {
+    return std::string("OpenBLAS 0.3.21 from Debian has no ") + bench_dtype_name(bench_case.dtype) +
+           " GEMM in its CBLAS";
   }
   return {};
 }
