@@ -100,8 +100,8 @@ void write_peer_table(const RunReport& report, const ExperimentResult& experimen
     const ContenderResult* scaled_peer = best_scaled_peer(shape);
     md << " " << (peer ? peer->column + " " + format("%.1f", peer->gflops) : "—") << " |";
     md << " " << (sgmm && peer ? format("%.2f×", sgmm->gflops / peer->gflops) : "—") << " |";
-    md << " " << (sgmm && scaled_peer ? format("%.2f×", sgmm->gflops / scaled_peer->gflops) : "—")
-       << " |";
+    const bool scaled = sgmm != nullptr && scaled_peer != nullptr;
+    md << " " << (scaled ? format("%.2f×", sgmm->gflops / scaled_peer->gflops) : "—") << " |";
     md << " "
        << (sgmm && experiment.peak_gflops > 0
                ? format("%.0f%%", 100.0 * sgmm->gflops / experiment.peak_gflops)

@@ -259,9 +259,9 @@ void store_float_rows_as_16bit(const TypedGemmKernel& kern, GemmDType dtype, flo
     kern.store_rows_16bit(sums, ld_sums, m, n, c, rs_c, epilogue);
     return;
   }
+  uint16_t* rows = reinterpret_cast<uint16_t*>(c);
   for (int64_t i = 0; i < m; ++i) {
-    store_float_row_as_16bit(dtype, sums + i * ld_sums, n, reinterpret_cast<uint16_t*>(c) + i * rs_c,
-                             cs_c, epilogue);
+    store_float_row_as_16bit(dtype, sums + i * ld_sums, n, rows + i * rs_c, cs_c, epilogue);
   }
 }
 

@@ -23,7 +23,9 @@ struct Tally {
 
 void count_items(void* context, int64_t first, int64_t last, int thread_index) {
   Tally& tally = *static_cast<Tally*>(context);
-  for (int64_t item = first; item < last; ++item) tally.runs[static_cast<size_t>(item)].fetch_add(1);
+  for (int64_t item = first; item < last; ++item) {
+    tally.runs[static_cast<size_t>(item)].fetch_add(1);
+  }
   if (thread_index < 0 || thread_index >= tally.num_threads) tally.bad_thread_index.fetch_add(1);
 }
 
@@ -101,7 +103,9 @@ TEST(ThreadPool, WorkersThatFellAsleepJoinLaterJobs) {
 // Millions of items in chunks: none lost or doubled at the chunk edges.
 void mark_items(void* context, int64_t first, int64_t last, int) {
   auto* marks = static_cast<std::atomic<uint8_t>*>(context);
-  for (int64_t item = first; item < last; ++item) marks[item].fetch_add(1, std::memory_order_relaxed);
+  for (int64_t item = first; item < last; ++item) {
+    marks[item].fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 TEST(ThreadPool, CountsBeyondOneJobRunEveryItemOnce) {
