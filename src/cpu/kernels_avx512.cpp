@@ -702,9 +702,9 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 // its B loads over as many rows as possible.
 template <typename T>
 __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, const T* a,
-                                              int64_t rs_a, int64_t cs_a,
-                    const T* b, int64_t rs_b, int64_t b_panel_stride, T* c, int64_t rs_c,
-                    int64_t cs_c, const KernelEpilogue& epilogue) {
+                                              int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
+                                              int64_t b_panel_stride, T* c, int64_t rs_c,
+                                              int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
