@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 #include "reference_check.hpp"
 
@@ -59,6 +60,60 @@ std::string format_gflops(double gflops) {
   return text;
 }
 
+// Each contender is measured in this many rounds, the rounds of all the
+// contenders of a shape interleaved, and keeps its fastest: on a shared
+// machine a slow spell (a neighbour's load, the VM's two cores moved onto
+// one) then lands on every contender's rounds alike instead of on one
+// contender's whole measurement.
+constexpr int kRounds = 3;
+
+// One contender on one case; `result` is where its measurement goes.
+struct Slot {
+  Contender* contender;
+  const BenchCase* bench_case;
+  OperandPool* operands;
+  ContenderResult* result;
+};
+
+// Measures every slot in kRounds interleaved rounds. A wrong answer in any
+// round makes the result wrong; a refusal or a throw ends the slot's rounds.
+void measure_in_rounds(const std::vector<Slot>& slots, const RunSettings& settings) {
+  RunSettings round_settings = settings;
+  round_settings.timing.target_seconds = settings.timing.target_seconds / kRounds;
+  std::vector<bool> done(slots.size(), false);
+  for (int round = 0; round < kRounds; ++round) {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (done[i]) continue;
+      const Slot& slot = slots[i];
+      ContenderResult measured =
+          measure_contender(*slot.contender, *slot.bench_case, *slot.operands, round_settings);
+      ContenderResult& kept = *slot.result;
+      if (measured.outcome != Outcome::measured) {
+        kept = std::move(measured);
+        done[i] = true;
+      } else if (round == 0 || measured.gflops > kept.gflops) {
+        kept = std::move(measured);
+      }
+    }
+  }
+}
+
+void print_result(const char* shape_name, const ContenderResult& result, std::ostream& progress) {
+  char line[256];
+  if (result.outcome == Outcome::measured) {
+    std::snprintf(line, sizeof line, "  %-7s %-22s %9.2f GFLOP/s  (%d x %lld calls, err %.1e)",
+                  shape_name, result.column.c_str(), result.gflops, result.timing.samples,
+                  static_cast<long long>(result.timing.calls_per_sample),
+                  result.max_relative_error);
+  } else {
+    std::snprintf(line, sizeof line, "  %-7s %-22s %s", shape_name, result.column.c_str(),
+                  result.outcome == Outcome::wrong ? "WRONG RESULT" : "skipped");
+  }
+  progress << line;
+  if (!result.note.empty()) progress << ": " << result.note;
+  progress << std::endl;
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<BenchShape>& shapes,
@@ -80,41 +135,47 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<Be
     OperandPool operands(bench_case, settings.cold_cache_bytes);
     ShapeResult shape_result;
     shape_result.shape = shape;
-    if (!spec.compare_with.empty()) {
-      const ExperimentSpec defaults;
-      BenchCase base_case;
-      base_case.shape = shape;
-      base_case.dtype = defaults.dtype;
-      base_case.direction = defaults.direction;
-      base_case.scale = defaults.scale;
-      base_case.threads = spec.threads;
-      OperandPool base_operands(base_case, settings.cold_cache_bytes);
-      for (const std::unique_ptr<Contender>& contender : contenders) {
-        if (!contender->is_sgmm()) continue;
-        ContenderResult result = measure_contender(*contender, base_case, base_operands, settings);
-        progress << "  " << shape.name << "  " << result.column << " at the default setting: "
-                 << (result.outcome == Outcome::measured ? format_gflops(result.gflops) : "—")
-                 << std::endl;
-        shape_result.baseline.push_back(std::move(result));
-      }
+
+    // The baseline of a comparison: sgmm at the default setting, in the
+    // same rounds as the setting compared.
+    const ExperimentSpec defaults;
+    BenchCase base_case;
+    base_case.shape = shape;
+    base_case.dtype = defaults.dtype;
+    base_case.direction = defaults.direction;
+    base_case.scale = defaults.scale;
+    base_case.threads = spec.threads;
+    const bool with_baseline = !spec.compare_with.empty();
+    std::unique_ptr<OperandPool> base_operands;
+    if (with_baseline) {
+      base_operands = std::make_unique<OperandPool>(base_case, settings.cold_cache_bytes);
     }
+
+    std::vector<Contender*> taking_part;
+    std::vector<Contender*> baseline_part;
     for (const std::unique_ptr<Contender>& contender : contenders) {
-      if (spec.sgmm_only && !contender->is_sgmm()) continue;
-      ContenderResult result = measure_contender(*contender, bench_case, operands, settings);
-      char line[256];
-      if (result.outcome == Outcome::measured) {
-        std::snprintf(line, sizeof line, "  %-7s %-22s %9.2f GFLOP/s  (%d x %lld calls, err %.1e)",
-                      shape.name, result.column.c_str(), result.gflops, result.timing.samples,
-                      static_cast<long long>(result.timing.calls_per_sample),
-                      result.max_relative_error);
-      } else {
-        std::snprintf(line, sizeof line, "  %-7s %-22s %s", shape.name, result.column.c_str(),
-                      result.outcome == Outcome::wrong ? "WRONG RESULT" : "skipped");
-      }
-      progress << line;
-      if (!result.note.empty()) progress << ": " << result.note;
-      progress << std::endl;
-      shape_result.contenders.push_back(std::move(result));
+      if (!spec.sgmm_only || contender->is_sgmm()) taking_part.push_back(contender.get());
+      if (with_baseline && contender->is_sgmm()) baseline_part.push_back(contender.get());
+    }
+    shape_result.contenders.resize(taking_part.size());
+    shape_result.baseline.resize(baseline_part.size());
+    std::vector<Slot> slots;
+    for (size_t i = 0; i < baseline_part.size(); ++i) {
+      slots.push_back(
+          {baseline_part[i], &base_case, base_operands.get(), &shape_result.baseline[i]});
+    }
+    for (size_t i = 0; i < taking_part.size(); ++i) {
+      slots.push_back({taking_part[i], &bench_case, &operands, &shape_result.contenders[i]});
+    }
+    measure_in_rounds(slots, settings);
+
+    for (const ContenderResult& result : shape_result.baseline) {
+      progress << "  " << shape.name << "  " << result.column << " at the default setting: "
+               << (result.outcome == Outcome::measured ? format_gflops(result.gflops) : "—")
+               << std::endl;
+    }
+    for (const ContenderResult& result : shape_result.contenders) {
+      print_result(shape.name, result, progress);
     }
     experiment.shapes.push_back(std::move(shape_result));
   }

@@ -189,10 +189,10 @@ std::string render_markdown(const RunReport& report) {
   }
   md << "- sgmm " << report.sgmm_version << ", kernel chosen: " << report.sgmm_kernel << "\n";
   md << "- Command: `" << report.command_line << "`\n";
-  md << "- GFLOP/s = 2·b·m·n·k (twice that for backward) / median time of a call; each "
-        "measurement takes about "
+  md << "- GFLOP/s = 2·b·m·n·k (twice that for backward) / median time of a call, the best of "
+        "3 rounds interleaved with the other contenders' (about "
      << report.target_seconds
-     << " s (at least 3 samples); every result is checked against a float64 reference on "
+     << " s in all per contender); every result is checked against a float64 reference on "
         "sampled elements first, and a wrong one is flagged, not timed.\n";
   md << "- Headline sgmm number: the public API (`scaled_grouped_mm_out`) when built, else "
         "the driver (`sgmm::cpu::gemm`). Best peer: the fastest peer, libxsmm without its scale "
