@@ -884,24 +884,40 @@ void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a
                               static_cast<const float*>(b), rs_b, b_panel_stride,
                               static_cast<float*>(c), rs_c, cs_c, epilogue);
 }
+
 namespace {
 
-// Float to bf16 bits, rounded to nearest even; a NaN stays a quiet NaN (the
-// driver's scalar rounding, 16 lanes at a time).
-__m256i round_to_bf16(__m512 x) {
-  const __m512i u = _mm512_castps_si512(x);
-  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
-  const __m512i rounded =
-      _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb), 16);
-  const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
-  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)),
-                                                _mm512_set1_epi32(0x7f800000));
-  return _mm512_cvtepi32_epi16(_mm512_mask_blend_epi32(nan, rounded, quiet));
-}
+// A 16-bit output format, 16 lanes at a time: its bits widened to float
+// (exact) and float rounded to its bits, as the driver's scalar code does.
+struct Bf16Lanes {
+  static __m512 widen(__m256i bits) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+  }
+  // Round to nearest even; a NaN stays a quiet NaN.
+  static __m256i round(__m512 x) {
+    const __m512i u = _mm512_castps_si512(x);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+    const __m512i rounded = _mm512_srli_epi32(
+        _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7fff)), lsb), 16);
+    const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
+    const __mmask16 nan = _mm512_cmpgt_epu32_mask(
+        _mm512_and_si512(u, _mm512_set1_epi32(0x7fffffff)), _mm512_set1_epi32(0x7f800000));
+    return _mm512_cvtepi32_epi16(_mm512_mask_blend_epi32(nan, rounded, quiet));
+  }
+};
 
-template <StoreMode Mode>
-void store_rows_as_bf16(const float* sums, int64_t ld_sums, int64_t m, int64_t n, uint16_t* c,
-                        int64_t rs_c, const KernelEpilogue& epilogue) {
+struct F16Lanes {
+  static __m512 widen(__m256i bits) { return _mm512_cvtph_ps(bits); }
+  // IEEE round to nearest even, subnormals kept, overflow to infinity:
+  // Half::round_from_float's bits, NaNs included.
+  static __m256i round(__m512 x) {
+    return _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+};
+
+template <typename Format, StoreMode Mode>
+void store_rows_16bit(const float* sums, int64_t ld_sums, int64_t m, int64_t n, uint16_t* c,
+                      int64_t rs_c, const KernelEpilogue& epilogue) {
   const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
   for (int64_t i = 0; i < m; ++i) {
     const float* row = sums + i * ld_sums;
@@ -911,57 +927,40 @@ void store_rows_as_bf16(const float* sums, int64_t ld_sums, int64_t m, int64_t n
       __m512 x = _mm512_maskz_loadu_ps(mask, row + j);
       if constexpr (Mode == StoreMode::kScaled) x = _mm512_mul_ps(x, scale);
       if constexpr (Mode == StoreMode::kAdd || Mode == StoreMode::kScaledAdd) {
-        const __m512 old = _mm512_castsi512_ps(
-            _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(mask, out + j)), 16));
+        const __m512 old = Format::widen(_mm256_maskz_loadu_epi16(mask, out + j));
         x = Mode == StoreMode::kAdd ? _mm512_add_ps(old, x) : _mm512_fmadd_ps(x, scale, old);
       }
-      _mm256_mask_storeu_epi16(out + j, mask, round_to_bf16(x));
+      _mm256_mask_storeu_epi16(out + j, mask, Format::round(x));
     }
   }
 }
 
-}  // namespace
-
-namespace {
-
-template <StoreMode Mode>
-void store_rows_as_f16(const float* sums, int64_t ld_sums, int64_t m, int64_t n, uint16_t* c,
-                       int64_t rs_c, const KernelEpilogue& epilogue) {
-  const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
-  for (int64_t i = 0; i < m; ++i) {
-    const float* row = sums + i * ld_sums;
-    uint16_t* out = c + i * rs_c;
-    for (int64_t j = 0; j < n; j += 16) {
-      const __mmask16 mask = low_mask16(n - j);
-      __m512 x = _mm512_maskz_loadu_ps(mask, row + j);
-      if constexpr (Mode == StoreMode::kScaled) x = _mm512_mul_ps(x, scale);
-      if constexpr (Mode == StoreMode::kAdd || Mode == StoreMode::kScaledAdd) {
-        const __m512 old = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, out + j));
-        x = Mode == StoreMode::kAdd ? _mm512_add_ps(old, x) : _mm512_fmadd_ps(x, scale, old);
-      }
-      // IEEE round to nearest even, subnormals kept, overflow to infinity:
-      // Half::round_from_float's bits, NaNs included.
-      _mm256_mask_storeu_epi16(out + j, mask,
-                               _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    }
-  }
-}
-
-}  // namespace
-
-void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
-                                  void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
+template <typename Format>
+void store_rows_16bit(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
+                      int64_t rs_c, const KernelEpilogue& epilogue) {
   uint16_t* out = static_cast<uint16_t*>(c);
   switch (store_mode(epilogue)) {
     case StoreMode::kPlain:
-      return store_rows_as_f16<StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
+      return store_rows_16bit<Format, StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
     case StoreMode::kScaled:
-      return store_rows_as_f16<StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
+      return store_rows_16bit<Format, StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
     case StoreMode::kAdd:
-      return store_rows_as_f16<StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
+      return store_rows_16bit<Format, StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
     case StoreMode::kScaledAdd:
-      return store_rows_as_f16<StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
+      return store_rows_16bit<Format, StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c,
+                                                             epilogue);
   }
+}
+
+}  // namespace
+
+void store_f32_rows_as_bf16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
+                                   void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
+  store_rows_16bit<Bf16Lanes>(sums, ld_sums, m, n, c, rs_c, epilogue);
+}
+void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
+                                  void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
+  store_rows_16bit<F16Lanes>(sums, ld_sums, m, n, c, rs_c, epilogue);
 }
 
 void widen_f16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
@@ -970,23 +969,8 @@ void widen_f16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t co
     for (int64_t j = 0; j < cols; j += 16) {
       const __mmask16 mask = low_mask16(cols - j);
       _mm512_mask_storeu_ps(dst + i * cols + j, mask,
-                            _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(mask, in + i * rs + j)));
+                            F16Lanes::widen(_mm256_maskz_loadu_epi16(mask, in + i * rs + j)));
     }
-  }
-}
-
-void store_f32_rows_as_bf16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
-                                   void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
-  uint16_t* out = static_cast<uint16_t*>(c);
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_rows_as_bf16<StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaled:
-      return store_rows_as_bf16<StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kAdd:
-      return store_rows_as_bf16<StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaledAdd:
-      return store_rows_as_bf16<StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
   }
 }
 

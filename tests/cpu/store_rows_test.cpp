@@ -35,26 +35,16 @@ uint16_t reference_bf16(float value) {
   return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 }
 
-TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
-  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
-  const StoreRows16Fn store = avx512_kernel_config().bf16.store_rows_16bit;
-  ASSERT_NE(store, nullptr);
+float bf16_to_float(uint16_t bits) { return from_bits(static_cast<uint32_t>(bits) << 16); }
 
-  const std::vector<uint32_t> specials = {
-      0x00000000u, 0x80000000u, 0x00000001u, 0x007fffffu, 0x80400000u,  // zeros, denormals
-      0x3f808000u, 0x3f818000u, 0xbf808000u, 0x3f80ffffu, 0x3f807fffu,  // ties, near ties
-      0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,               // overflow, infinities
-      0x7fc00001u, 0x7f800001u, 0xffc12345u, 0x7fffffffu};              // NaNs
-  constexpr int64_t kRows = 3, kCols = 37, kLd = 40, kRsC = 41;
-  std::mt19937 rng(7);
-  std::vector<float> sums(kRows * kLd);
-  for (int64_t i = 0; i < kRows * kLd; ++i) {
-    const size_t pick = static_cast<size_t>(i);
-    sums[pick] = from_bits(pick < specials.size() ? specials[pick] : static_cast<uint32_t>(rng()));
-  }
-  std::vector<uint16_t> initial(kRows * kRsC);
-  for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
+constexpr int64_t kRows = 3, kCols = 37, kLd = 40, kRsC = 41;
 
+// Stores kRows x kCols sums (row stride kLd) over C rows of kRsC holding
+// `initial`, with every epilogue, and checks each element against the scalar
+// widening and rounding, and that nothing past a row's kCols changed.
+void expect_scalar_bits(StoreRows16Fn store, const std::vector<float>& sums,
+                        const std::vector<uint16_t>& initial, float (*widen)(uint16_t),
+                        uint16_t (*round)(float)) {
   for (float scale : {1.0f, 0.125f, -3.0f}) {
     for (bool add : {false, true}) {
       KernelEpilogue epilogue;
@@ -71,7 +61,7 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
             continue;
           }
           float x = sums[static_cast<size_t>(i * kLd + j)];
-          const float old = from_bits(static_cast<uint32_t>(initial[at]) << 16);
+          const float old = widen(initial[at]);
           // NaN payloads through an addition depend on operand order;
           // the scalar and vector code need only agree where no NaN meets one.
           if (add && (std::isnan(x) || std::isnan(old))) continue;
@@ -80,7 +70,7 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
           } else if (!epilogue.scale_is_one) {
             x *= scale;
           }
-          ASSERT_EQ(c[at], reference_bf16(x))
+          ASSERT_EQ(c[at], round(x))
               << "sum bits 0x" << std::hex << to_bits(sums[static_cast<size_t>(i * kLd + j)])
               << std::dec << " at (" << i << ", " << j << "), scale " << scale
               << (add ? ", add to C" : "");
@@ -88,6 +78,28 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
       }
     }
   }
+}
+
+TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
+  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
+  const StoreRows16Fn store = avx512_kernel_config().bf16.store_rows_16bit;
+  ASSERT_NE(store, nullptr);
+
+  const std::vector<uint32_t> specials = {
+      0x00000000u, 0x80000000u, 0x00000001u, 0x007fffffu, 0x80400000u,  // zeros, denormals
+      0x3f808000u, 0x3f818000u, 0xbf808000u, 0x3f80ffffu, 0x3f807fffu,  // ties, near ties
+      0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,               // overflow, infinities
+      0x7fc00001u, 0x7f800001u, 0xffc12345u, 0x7fffffffu};              // NaNs
+  std::mt19937 rng(7);
+  std::vector<float> sums(kRows * kLd);
+  for (int64_t i = 0; i < kRows * kLd; ++i) {
+    const size_t pick = static_cast<size_t>(i);
+    sums[pick] = from_bits(pick < specials.size() ? specials[pick] : static_cast<uint32_t>(rng()));
+  }
+  std::vector<uint16_t> initial(kRows * kRsC);
+  for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
+
+  ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(store, sums, initial, bf16_to_float, reference_bf16));
 }
 
 TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
@@ -102,7 +114,6 @@ TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
       0x3f801000u, 0x3f803000u, 0x3f800fffu, 0x477fefffu, 0x477ff000u,  // ties, overflow edge
       0x7f7fffffu, 0x7f800000u, 0xff800000u, 0x7fc00001u, 0x7f800001u,  // infinities, NaNs
       0xffc12345u, 0x7fffffffu};
-  constexpr int64_t kRows = 3, kCols = 37, kLd = 40, kRsC = 41;
   std::mt19937 rng(11);
   std::vector<float> sums(kRows * kLd);
   for (int64_t i = 0; i < kRows * kLd; ++i) {
@@ -129,37 +140,8 @@ TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
     }
   }
 
-  for (float scale : {1.0f, 0.125f, -3.0f}) {
-    for (bool add : {false, true}) {
-      KernelEpilogue epilogue;
-      epilogue.scale_f32 = scale;
-      epilogue.scale_is_one = scale == 1.0f;
-      epilogue.add_to_c = add;
-      std::vector<uint16_t> c = initial;
-      f16.store_rows_16bit(sums.data(), kLd, kRows, kCols, c.data(), kRsC, epilogue);
-      for (int64_t i = 0; i < kRows; ++i) {
-        for (int64_t j = 0; j < kRsC; ++j) {
-          const size_t at = static_cast<size_t>(i * kRsC + j);
-          if (j >= kCols) {
-            ASSERT_EQ(c[at], initial[at]) << "wrote past the row at (" << i << ", " << j << ")";
-            continue;
-          }
-          float x = sums[static_cast<size_t>(i * kLd + j)];
-          const float old = Half::to_float(initial[at]);
-          if (add && (std::isnan(x) || std::isnan(old))) continue;  // see the bf16 test
-          if (add) {
-            x = epilogue.scale_is_one ? old + x : std::fma(x, scale, old);
-          } else if (!epilogue.scale_is_one) {
-            x *= scale;
-          }
-          ASSERT_EQ(c[at], Half::round_from_float(x))
-              << "sum bits 0x" << std::hex << to_bits(sums[static_cast<size_t>(i * kLd + j)])
-              << std::dec << " at (" << i << ", " << j << "), scale " << scale
-              << (add ? ", add to C" : "");
-        }
-      }
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(f16.store_rows_16bit, sums, initial, Half::to_float,
+                                             Half::round_from_float));
 }
 
 }  // namespace
