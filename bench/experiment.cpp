@@ -114,6 +114,18 @@ void print_result(const char* shape_name, const ContenderResult& result, std::os
   progress << std::endl;
 }
 
+BenchCase case_of(const ExperimentSpec& spec, const BenchShape& shape) {
+  BenchCase bench_case;
+  bench_case.shape = shape;
+  bench_case.dtype = spec.dtype;
+  bench_case.direction = spec.direction;
+  bench_case.scale = spec.scale;
+  bench_case.threads = spec.threads;
+  bench_case.cold_cache = spec.cold_cache;
+  bench_case.sgmm_kernel = spec.sgmm_kernel;
+  return bench_case;
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<BenchShape>& shapes,
@@ -123,28 +135,17 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<Be
   experiment.spec = spec;
   experiment.peak_gflops = peaks.get(spec.peak_isa, spec.peak_precision, spec.threads);
   progress << "== " << spec.title << std::endl;
+  // The baseline of a comparison: sgmm at the default setting (on the same
+  // threads), in the same rounds as the setting compared.
+  ExperimentSpec defaults;
+  defaults.threads = spec.threads;
   for (const BenchShape& shape : shapes) {
-    BenchCase bench_case;
-    bench_case.shape = shape;
-    bench_case.dtype = spec.dtype;
-    bench_case.direction = spec.direction;
-    bench_case.scale = spec.scale;
-    bench_case.threads = spec.threads;
-    bench_case.cold_cache = spec.cold_cache;
-    bench_case.sgmm_kernel = spec.sgmm_kernel;
+    const BenchCase bench_case = case_of(spec, shape);
     OperandPool operands(bench_case, settings.cold_cache_bytes);
     ShapeResult shape_result;
     shape_result.shape = shape;
 
-    // The baseline of a comparison: sgmm at the default setting, in the
-    // same rounds as the setting compared.
-    const ExperimentSpec defaults;
-    BenchCase base_case;
-    base_case.shape = shape;
-    base_case.dtype = defaults.dtype;
-    base_case.direction = defaults.direction;
-    base_case.scale = defaults.scale;
-    base_case.threads = spec.threads;
+    const BenchCase base_case = case_of(defaults, shape);
     const bool with_baseline = !spec.compare_with.empty();
     std::unique_ptr<OperandPool> base_operands;
     if (with_baseline) {
