@@ -152,6 +152,10 @@ struct BatchPlan {
   const TypedGemmKernel* kernel = nullptr;
   KernelEpilogue epilogue;
   bool direct_whole_product = false;  // see takes_direct_path_whole
+  // The direct kernel for this batch's tiles: the configuration's `direct`,
+  // or its `direct_narrow` when the whole product suits it (see
+  // direct_kernel_for).
+  DirectGemmFn direct = nullptr;
 };
 
 struct GemmJob {
@@ -373,13 +377,25 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= max_a_bytes);
 }
 
+// The kernel for a batch's direct tiles. The narrow kernel sums its last
+// columns in another order than `direct` and the packed path do, so it is
+// chosen for the product, never for a tile: a product 9 or 10 columns wide
+// is never split by columns, and its tiles are all direct or all packed
+// whatever the thread count (takes_direct_path cannot refuse a tile that
+// narrow), so every element is summed the same way by any number of threads.
+DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
+  const bool narrow = kern.direct_narrow != nullptr && (b.n == 9 || b.n == 10) &&
+                      b.a.col_stride == 1 && b.dtype == GemmDType::f32;
+  return narrow ? kern.direct_narrow : kern.direct;
+}
+
 // The direct path: B used in place when its columns are contiguous, else
 // packed into 32-column panels first (the B^T views of attention and of
 // the backward pass).
-void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
+void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const TileTask& t,
                          const KernelEpilogue& epilogue) {
   if (t.cs_b == 1) {
-    kern.direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c,
+    direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c,
                 epilogue);
     return;
   }
@@ -397,7 +413,7 @@ void compute_tile_direct(const TypedGemmKernel& kern, const TileTask& t,
     void* packed_b =
         scratch.packed_b.reserve(static_cast<size_t>(round_up(cols, kern.nr) * column_bytes));
     kern.pack_b(t.b + j0 * t.cs_b * t.elem, t.cs_b, t.rs_b, cols, t.k, packed_b);
-    kern.direct(t.m, cols, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k,
+    direct(t.m, cols, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k,
                 t.c + j0 * t.cs_c * t.c_elem, t.rs_c, t.cs_c, epilogue);
   }
 }
@@ -451,7 +467,7 @@ void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t firs
     if (t.k == 0) {
       store_zero_tile(t, batch.epilogue.accumulate);
     } else if (full_width && (plan.direct_whole_product || takes_direct_path(kern, t))) {
-      compute_tile_direct(kern, t, plan.epilogue);
+      compute_tile_direct(kern, plan.direct, t, plan.epilogue);
     } else if (full_width) {
       compute_tile(kern, t, plan.epilogue, thread_scratch());
     } else {
@@ -531,6 +547,7 @@ void gemm(const GemmBatch* batches, size_t count) {
     plan.kernel = &kernel_for(config, b.dtype);
     plan.epilogue = kernel_epilogue(b.epilogue);
     plan.direct_whole_product = takes_direct_path_whole(*plan.kernel, b);
+    plan.direct = direct_kernel_for(*plan.kernel, b);
     plan.tile_rows = std::max<int64_t>(b.m, 1);
     plan.tile_cols = std::max<int64_t>(b.n, 1);
     plan.tiles_n = 1;

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -883,6 +884,262 @@ void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a
   direct_product_entry<float>(m, n, k, static_cast<const float*>(a), rs_a, cs_a,
                               static_cast<const float*>(b), rs_b, b_panel_stride,
                               static_cast<float*>(c), rs_c, cs_c, epilogue);
+}
+
+namespace {
+
+// Products 9 or 10 columns wide (attention's scores for short sequences):
+// a 16-lane vector per row would leave 6 or 7 lanes idle in every FMA, the
+// bound libxsmm and the direct blocks sit at. Here columns 0..7 take
+// 8-lane FMAs (two per cycle, so half the cost of a 16-lane one), and the
+// last one or two columns are dot products along k: lane j of a row's tail
+// accumulator sums k = j (mod 8) for column 8 (lanes 0..7) and column 9
+// (lanes 8..15), fed by A's row read 8 k at a time and B's tail columns
+// gathered for the same 8 k. Every lane does useful work. (10x64x10: 157
+// against 191 ns for the 16-lane block, in a stand-alone loop.)
+//
+// The tail's sum runs in a different order from the other kernels', so the
+// driver uses this kernel per product, never per tile (see
+// TypedGemmKernel::direct_narrow); each row's sums do not depend on which
+// rows share its block.
+constexpr int kNarrowMaxRows = 12;
+
+// B's tail columns for `count` consecutive k (from b, row stride rs_b) in
+// the accumulators' layout; lanes past count, and column 9 when Tail is 1,
+// are zero.
+template <int Tail>
+inline __attribute__((always_inline)) __m512 narrow_tail_of_b(const float* b, int64_t rs_b,
+                                                              int count) {
+  if constexpr (Tail == 2) {
+    // Each k's pair (columns 8 and 9) is one 64-bit load, broadcast into
+    // its own 64-bit lane; a permute then splits the pairs by column.
+    __m512d even = _mm512_setzero_pd();
+    __m512d odd = _mm512_setzero_pd();
+    const float* row = b + 8;
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j, row += rs_b) {
+      if (j >= count) break;
+      const __m128d pair = _mm_load_sd(reinterpret_cast<const double*>(row));
+      const __mmask8 lane = static_cast<__mmask8>(1u << j);
+      if (j % 2 == 0) {
+        even = _mm512_mask_broadcastsd_pd(even, lane, pair);
+      } else {
+        odd = _mm512_mask_broadcastsd_pd(odd, lane, pair);
+      }
+    }
+    const __m512i by_column =
+        _mm512_set_epi32(15, 13, 11, 9, 7, 5, 3, 1, 14, 12, 10, 8, 6, 4, 2, 0);
+    return _mm512_permutexvar_ps(by_column, _mm512_castpd_ps(_mm512_or_pd(even, odd)));
+  } else {
+    __m512 column = _mm512_setzero_ps();
+    const float* row = b + 8;
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j, row += rs_b) {
+      if (j >= count) break;
+      column = _mm512_mask_broadcastss_ps(column, static_cast<__mmask16>(1u << j),
+                                          _mm_load_ss(row));
+    }
+    return column;
+  }
+}
+
+template <StoreMode Mode>
+inline __attribute__((always_inline)) __m256 combine_8(__m256 acc, const float* c, __m256 scale) {
+  if constexpr (Mode == StoreMode::kPlain) return acc;
+  if constexpr (Mode == StoreMode::kScaled) return _mm256_mul_ps(acc, scale);
+  if constexpr (Mode == StoreMode::kAdd) return _mm256_add_ps(_mm256_loadu_ps(c), acc);
+  return _mm256_fmadd_ps(acc, scale, _mm256_loadu_ps(c));
+}
+
+template <StoreMode Mode>
+inline __attribute__((always_inline)) float combine_1(float sum, const float* c, float scale) {
+  if constexpr (Mode == StoreMode::kPlain) return sum;
+  if constexpr (Mode == StoreMode::kScaled) return sum * scale;
+  if constexpr (Mode == StoreMode::kAdd) return *c + sum;
+  return std::fma(sum, scale, *c);
+}
+
+// Rows x (8 + Tail) sums into C rows with unit column stride: the first 8
+// of a row from its vector, the rest from tail_sums[row].
+template <StoreMode Mode, int Rows, int Tail>
+inline __attribute__((always_inline)) void store_narrow_rows(const __m256 (&acc)[Rows],
+                                                             const float (*tail_sums)[2], float* c,
+                                                             int64_t rs_c, float scale) {
+  const __m256 scale_8 = _mm256_set1_ps(scale);
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    float* row = c + i * rs_c;
+    _mm256_storeu_ps(row, combine_8<Mode>(acc[i], row, scale_8));
+#pragma GCC unroll 2
+    for (int j = 0; j < Tail; ++j) {
+      row[8 + j] = combine_1<Mode>(tail_sums[i][j], row + 8 + j, scale);
+    }
+  }
+}
+
+// The last `rest` (< 8) k steps of narrow_block, from A's and B's rows at
+// those steps; the tail's lanes past rest add zeros.
+template <int Rows, int Tail>
+__attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_a, const float* b,
+                                           int64_t rs_b, __m256 (&acc)[Rows],
+                                           __m512 (&tail)[Rows]) {
+  for (int j = 0; j < rest; ++j) {
+    const __m256 b_j = _mm256_loadu_ps(b + j * rs_b);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(a[i * rs_a + j]), b_j, acc[i]);
+    }
+  }
+  const __m512 b_tail = narrow_tail_of_b<Tail>(b, rs_b, rest);
+  const __mmask8 valid = static_cast<__mmask8>((1u << rest) - 1u);
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    const __m512 a_8 = _mm512_broadcast_f32x8(_mm256_maskz_loadu_ps(valid, a + i * rs_a));
+    tail[i] = _mm512_fmadd_ps(a_8, b_tail, tail[i]);
+  }
+}
+
+// Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
+// B's rows (unit column stride, row stride rs_b).
+template <int Rows, int Tail, bool PrefetchA>
+void narrow_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b, float* c,
+                  int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
+  __m256 acc[Rows];
+  __m512 tail[Rows];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    acc[i] = _mm256_setzero_ps();
+    tail[i] = _mm512_setzero_ps();
+  }
+  int64_t p = 0;
+  for (; p + 8 <= k; p += 8) {
+    if (PrefetchA && (p & 15) == 0) {  // as direct_block does, see there
+#pragma GCC unroll 16
+      for (int i = 0; i < Rows; ++i) {
+        _mm_prefetch(reinterpret_cast<const char*>(a + i * rs_a + p + kDirectPrefetchSteps),
+                     _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(a + (Rows + i) * rs_a + p), _MM_HINT_T0);
+      }
+    }
+    const float* b_rows = b + p * rs_b;
+    const __m512 b_tail = narrow_tail_of_b<Tail>(b_rows, rs_b, 8);
+    const float* b_row = b_rows;
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j, b_row += rs_b) {
+      const __m256 b_j = _mm256_loadu_ps(b_row);
+#pragma GCC unroll 16
+      for (int i = 0; i < Rows; ++i) {
+        acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(a[i * rs_a + p + j]), b_j, acc[i]);
+      }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const __m512 a_8 = _mm512_broadcast_f32x8(_mm256_loadu_ps(a + i * rs_a + p));
+      tail[i] = _mm512_fmadd_ps(a_8, b_tail, tail[i]);
+    }
+  }
+  if (p < k) {
+    // The last k % 8 steps, out of line: inlined, they cost the main loop
+    // registers (3% of 10x64x10).
+    __m256 acc_rest[Rows];
+    __m512 tail_rest[Rows];
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      acc_rest[i] = acc[i];
+      tail_rest[i] = tail[i];
+    }
+    narrow_rest<Rows, Tail>(static_cast<int>(k - p), a + p, rs_a, b + p * rs_b, rs_b, acc_rest,
+                            tail_rest);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      acc[i] = acc_rest[i];
+      tail[i] = tail_rest[i];
+    }
+  }
+  // Each tail's 16 lanes to its two sums, four rows at a time. Unpacking
+  // two rows and adding the halves, then two such pairs likewise, leaves
+  // in each 128-bit lane the four rows' sums over that lane's four k;
+  // adding a column's two lanes (k 0..3 and 4..7) leaves `sums` as
+  // [column 8 | column 8 | column 9 | column 9] of rows 4g..4g+3.
+  constexpr int kGroups = (Rows + 3) / 4;
+  alignas(16) float tail_sums[4 * kGroups][2];
+#pragma GCC unroll 4
+  for (int g = 0; g < kGroups; ++g) {
+    const __m512 zero = _mm512_setzero_ps();
+    const __m512 u = tail[4 * g];
+    const __m512 v = 4 * g + 1 < Rows ? tail[4 * g + 1] : zero;
+    const __m512 w = 4 * g + 2 < Rows ? tail[4 * g + 2] : zero;
+    const __m512 x = 4 * g + 3 < Rows ? tail[4 * g + 3] : zero;
+    const __m512d uv = _mm512_castps_pd(
+        _mm512_add_ps(_mm512_unpacklo_ps(u, v), _mm512_unpackhi_ps(u, v)));
+    const __m512d wx = _mm512_castps_pd(
+        _mm512_add_ps(_mm512_unpacklo_ps(w, x), _mm512_unpackhi_ps(w, x)));
+    __m512 sums = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(uv, wx)),
+                                _mm512_castpd_ps(_mm512_unpackhi_pd(uv, wx)));
+    sums = _mm512_add_ps(sums, _mm512_shuffle_f32x4(sums, sums, _MM_SHUFFLE(2, 3, 0, 1)));
+    const __m128 column_8 = _mm512_castps512_ps128(sums);
+    const __m128 column_9 = _mm512_extractf32x4_ps(sums, 2);
+    _mm_store_ps(&tail_sums[4 * g][0], _mm_unpacklo_ps(column_8, column_9));
+    _mm_store_ps(&tail_sums[4 * g + 2][0], _mm_unpackhi_ps(column_8, column_9));
+  }
+  if (cs_c != 1) {
+    alignas(32) float sums[Rows][8 + Tail];
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      _mm256_storeu_ps(&sums[i][0], acc[i]);
+      for (int j = 0; j < Tail; ++j) sums[i][8 + j] = tail_sums[i][j];
+    }
+    return store_tile_f32(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
+  }
+  const float scale = epilogue.scale_f32;
+  switch (store_mode(epilogue)) {
+    case StoreMode::kPlain:
+      return store_narrow_rows<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaled:
+      return store_narrow_rows<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kAdd:
+      return store_narrow_rows<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaledAdd:
+      return store_narrow_rows<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+  }
+}
+
+using NarrowBlockFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
+                               int64_t, int64_t, const KernelEpilogue&);
+
+template <int Tail, bool PrefetchA, int... Rows>
+constexpr std::array<NarrowBlockFn, sizeof...(Rows)> narrow_blocks(
+    std::integer_sequence<int, Rows...>) {
+  return {{narrow_block<Rows + 1, Tail, PrefetchA>...}};
+}
+// By [tail - 1][prefetch A][rows - 1].
+constexpr std::array<std::array<std::array<NarrowBlockFn, kNarrowMaxRows>, 2>, 2> kNarrowBlocks = {
+    {{{narrow_blocks<1, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+       narrow_blocks<1, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
+     {{narrow_blocks<2, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+       narrow_blocks<2, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
+
+}  // namespace
+
+void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                   int64_t rs_a, int64_t /*cs_a*/, const void* b_void,
+                                   int64_t rs_b, int64_t /*b_panel_stride*/, void* c_void,
+                                   int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  const float* a = static_cast<const float*>(a_void);
+  const float* b = static_cast<const float*>(b_void);
+  float* c = static_cast<float*>(c_void);
+  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(float)) >= kDirectPrefetchMinABytes;
+  const auto& blocks = kNarrowBlocks[n - 9][prefetch_a];
+  if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+  // Row blocks of near-equal height, as direct_product makes them.
+  const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
+  int64_t i0 = 0;
+  for (int64_t block = 0; block < row_blocks; ++block) {
+    const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+    blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
+    i0 += rows;
+  }
 }
 
 namespace {

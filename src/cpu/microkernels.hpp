@@ -110,6 +110,11 @@ void gemm_bf16_14x32_avx512(int64_t, const void*, const void*, void*, int64_t, i
 void gemm_f32_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                   const KernelEpilogue&);
+// Products of 9 or 10 columns with A's column stride 1 (the driver's
+// TypedGemmKernel::direct_narrow).
+void gemm_f32_direct_narrow_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                   const KernelEpilogue&);
 // bf16 direct kernel (AVX512_BF16): A with unit column stride, B packed in
 // pairs, float sums to a C with unit column stride; the epilogue is the
 // caller's (it rounds the sums into the bf16 output).

@@ -232,6 +232,50 @@ TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
   }
 }
 
+// Products 9 and 10 columns wide take a kernel of their own on AVX-512
+// (8-lane rows plus dot-product tails): every row count up to past two of
+// its row blocks and the prefetching size, k around its step of 8 and past
+// KC, A row- and column-major (the latter takes the general kernel), B
+// in place and packed, C with unit and other column strides, every store
+// mode.
+TEST_P(GemmKernelTest, ExactForNarrowProducts) {
+  const int64_t kc = kernel_->kc;
+  struct MK {
+    int64_t m, k;
+  };
+  const MK sizes[] = {{1, 8},  {3, 1},  {4, 7},  {5, 9},   {10, 64},    {12, 16},
+                      {13, 8}, {25, 67}, {29, 3}, {300, 64}, {6, kc + 13}};
+  struct Layouts {
+    Layout a, b, c;
+  };
+  const Layouts layouts[] = {{Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor},
+                             {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided},
+                             {Layout::kRowMajor, Layout::kStrided, Layout::kColumnMajor},
+                             {Layout::kColumnMajor, Layout::kRowMajor, Layout::kRowMajor}};
+  uint32_t seed = 1300;
+  for (int64_t n : {9, 10}) {
+    for (const MK& size : sizes) {
+      for (const Layouts& l : layouts) {
+        for (double scale : {1.0, 0.125}) {
+          for (bool accumulate : {false, true}) {
+            if (!run_and_check({2, size.m, n, size.k}, l.a, l.b, l.c, Epilogue{scale, accumulate},
+                               true, seed++)) {
+              return;
+            }
+          }
+        }
+      }
+    }
+  }
+  const Shape reals[] = {{3, 10, 10, 64}, {2, 17, 9, 45}};
+  for (const Shape& s : reals) {
+    if (!run_and_check(s, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
+                       Epilogue{-3.0, true}, false, seed++)) {
+      return;
+    }
+  }
+}
+
 // The direct path packs a B with strided columns a buffer-sized block of
 // columns at a time: a B wider than the buffer (KC x NC) spans several
 // blocks, and a long sum with a row-major A takes the direct path whole.
@@ -372,7 +416,13 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
   const Shape shapes[] = {{1, 5 * kernel_->mr + 3, 3 * kernel_->nr + 1, kernel_->kc + 5},
                           {3, 2 * kernel_->mr + 7, 4 * kernel_->nr + 9, 77},
                           {5, 3, 8 * kernel_->nr + 1, 33},
-                          {1, 1000, 100, 100}};
+                          {1, 1000, 100, 100},
+                          // 10 columns (AVX-512's narrow kernel) in row tiles,
+                          // and a product whose last column tile on three
+                          // threads is 10 wide (96 + 96 + 10): the narrow
+                          // kernel is a product's choice, never a tile's.
+                          {3, 300, 10, 64},
+                          {1, 20, 202, 40}};
   for (const Shape& s : shapes) {
     std::mt19937 rng(17);
     TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);

@@ -319,6 +319,40 @@ TEST_P(IeeePropagation, InfinityInWeightFillsItsColumn) {
   }
 }
 
+// Products 9 or 10 columns wide sum their last columns as dot products on
+// AVX-512: a NaN still poisons only its row and an infinity only its
+// column, in the vector part (column 2) and in the dot-product part (the
+// last column), before and within the last k % 8 steps.
+TEST_P(IeeePropagation, NarrowProductsPoisonOnlyTheirRowAndColumn) {
+  std::mt19937_64 rng(56);
+  constexpr int64_t kRows = 13;
+  for (sgmm::ScalarType dtype : kFloatDtypes) {
+    for (int64_t n : {9, 10}) {
+      const Tensor a = uniform_tensor({kB, kRows, kK}, dtype, rng, 0.5, 1.0);
+      const Tensor w = uniform_tensor({kB, kK, n}, dtype, rng, 0.5, 1.0);
+      store_from_double(a, (1 * kRows + 5) * kK + 17, kNaN);  // a[1, 5, 17]
+      store_from_double(w, (0 * kK + 3) * n + (n - 1), kInf);  // w[0, 3, n - 1]
+      store_from_double(w, (0 * kK + 20) * n + 2, kInf);       // w[0, 20, 2]
+      const std::vector<double> y = values_of(F::scaled_grouped_mm(a, w, -3.0));
+      for (int64_t p = 0; p < kB; ++p)
+        for (int64_t i = 0; i < kRows; ++i)
+          for (int64_t j = 0; j < n; ++j) {
+            const double v = y[static_cast<size_t>((p * kRows + i) * n + j)];
+            const std::string at = std::string(sgmm::dtype_name(dtype)) + " n " +
+                                   std::to_string(n) + " at [" + std::to_string(p) + ", " +
+                                   std::to_string(i) + ", " + std::to_string(j) + "]";
+            if (p == 1 && i == 5) {
+              ASSERT_TRUE(std::isnan(v)) << at;
+            } else if (p == 0 && (j == 2 || j == n - 1)) {
+              ASSERT_EQ(v, -kInf) << at;
+            } else {
+              ASSERT_TRUE(std::isfinite(v)) << at << ": " << v;
+            }
+          }
+    }
+  }
+}
+
 TEST_P(IeeePropagation, OppositeInfinitiesInOneSumGiveNaN) {
   for (sgmm::ScalarType dtype : kFloatDtypes) {
     const Tensor a = sgmm::ones({1, 3, 40}, sgmm::TensorOptions().dtype(dtype));
