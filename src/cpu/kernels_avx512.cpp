@@ -919,7 +919,8 @@ inline __attribute__((always_inline)) __m512 narrow_tail_of_b(const float* b, in
 #pragma GCC unroll 8
     for (int j = 0; j < 8; ++j, row += rs_b) {
       if (j >= count) break;
-      const __m128d pair = _mm_load_sd(reinterpret_cast<const double*>(row));
+      const __m128i bits = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row));
+      const __m128d pair = _mm_castsi128_pd(bits);
       const __mmask8 lane = static_cast<__mmask8>(1u << j);
       if (j % 2 == 0) {
         even = _mm512_mask_broadcastsd_pd(even, lane, pair);
