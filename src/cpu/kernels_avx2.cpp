@@ -3,6 +3,7 @@
 // exported kernel or in an anonymous namespace.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -192,13 +193,23 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
     for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm256_setzero_ps();
   }
   const __m256i last = low_lanes(n - 8 * (Vectors - 1));
+  // B's rows are read as whole vectors where that stays within B: lanes
+  // past n (the next row's first values) only reach accumulator lanes that
+  // are never stored. The last rows, whose extra lanes would pass B's last
+  // element, are read masked; a masked load in every step cost 12%
+  // (16x128x256x128: 192 -> 218 GFLOP/s).
+  int64_t whole_rows = k;
+  if (n < 8 * Vectors) {
+    const int64_t extra = 8 * Vectors - n;
+    whole_rows = rs_b > 0 ? std::max<int64_t>(0, k - (extra + rs_b - 1) / rs_b) : 0;
+  }
   for (int64_t p = 0; p < k; ++p) {
     const float* b_row = b + p * rs_b;
     __m256 b_vec[Vectors];
 #pragma GCC unroll 2
     for (int v = 0; v < Vectors; ++v) {
-      b_vec[v] = v == Vectors - 1 ? _mm256_maskload_ps(b_row + 8 * v, last)
-                                  : _mm256_loadu_ps(b_row + 8 * v);
+      b_vec[v] = v == Vectors - 1 && p >= whole_rows ? _mm256_maskload_ps(b_row + 8 * v, last)
+                                                     : _mm256_loadu_ps(b_row + 8 * v);
     }
     const float* a_col = a + p * cs_a;
 #pragma GCC unroll 12
@@ -267,7 +278,7 @@ float bf16_bits_to_f32(uint16_t bits) {
 float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
 
 // Transposes an 8x8 block of floats held in 8 registers (row i in r[i]).
-void transpose_8x8(__m256 (&r)[8]) {
+inline __attribute__((always_inline)) void transpose_8x8(__m256 (&r)[8]) {
   __m256 t[8];
 #pragma GCC unroll 4
   for (int i = 0; i < 8; i += 2) {
@@ -310,9 +321,10 @@ void pack_f32_transposing(const float* src, int64_t row_stride, int64_t rows, in
         __m256 block[8];
 #pragma GCC unroll 8
         for (int i = 0; i < 8; ++i) {
-          block[i] = rb + i < height
-                         ? _mm256_maskload_ps(panel + (rb + i) * row_stride + p0, k_mask)
-                         : _mm256_setzero_ps();
+          const float* source = panel + (rb + i) * row_stride + p0;
+          block[i] = rb + i >= height ? _mm256_setzero_ps()
+                     : steps == 8     ? _mm256_loadu_ps(source)
+                                      : _mm256_maskload_ps(source, k_mask);
         }
         transpose_8x8(block);
         for (int q = 0; q < steps; ++q) {
@@ -348,29 +360,38 @@ void pack_copy(const void* src_void, int64_t row_stride, int64_t k_stride, int64
       return;
     }
   }
-  for (int64_t r0 = 0; r0 < rows; r0 += R) {
-    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
-    const T* panel = src + r0 * row_stride;
-    if (row_stride == 1 && height == R && R % kLanes == 0) {
-      for (int64_t p = 0; p < k; ++p) {
-        const T* s = panel + p * k_stride;
+  int64_t r0 = 0;
+  if (row_stride == 1 && R % kLanes == 0) {
+    // Whole panels of contiguous rows (a row-major B): one k step of every
+    // panel at a time, so the source is read along its rows, a stream the
+    // hardware prefetcher follows, not panel by panel down its columns
+    // (a new cache line every step: 64x256x512x256 on AVX2, 77 -> 8x%).
+    const int64_t panels = rows / R;
+    for (int64_t p = 0; p < k; ++p) {
+      const T* s = src + p * k_stride;
+      T* out = dst + p * R;
+      for (int64_t q = 0; q < panels; ++q, s += R, out += R * k) {
         for (int v = 0; v < R; v += kLanes) {
           if constexpr (sizeof(T) == 4) {
-            _mm256_storeu_ps(reinterpret_cast<float*>(dst + v),
+            _mm256_storeu_ps(reinterpret_cast<float*>(out + v),
                              _mm256_loadu_ps(reinterpret_cast<const float*>(s + v)));
           } else {
-            _mm256_storeu_pd(reinterpret_cast<double*>(dst + v),
+            _mm256_storeu_pd(reinterpret_cast<double*>(out + v),
                              _mm256_loadu_pd(reinterpret_cast<const double*>(s + v)));
           }
         }
-        dst += R;
       }
-    } else {
-      for (int64_t p = 0; p < k; ++p) {
-        for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
-        for (int r = height; r < R; ++r) dst[r] = T(0);
-        dst += R;
-      }
+    }
+    r0 = panels * R;
+    dst += panels * R * k;
+  }
+  for (; r0 < rows; r0 += R) {
+    const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
+    const T* panel = src + r0 * row_stride;
+    for (int64_t p = 0; p < k; ++p) {
+      for (int r = 0; r < height; ++r) dst[r] = panel[r * row_stride + p * k_stride];
+      for (int r = height; r < R; ++r) dst[r] = T(0);
+      dst += R;
     }
   }
 }

@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -272,6 +274,49 @@ TEST_P(GemmKernelTest, ExactForNarrowProducts) {
     if (!run_and_check(s, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
                        Epilogue{-3.0, true}, false, seed++)) {
       return;
+    }
+  }
+}
+
+// B in a heap block exactly as large as its elements, so AddressSanitizer
+// sees any read past its end: kernels that read B's rows as whole vectors
+// must stop short of it, for every width, for B's own row stride (a narrow
+// row-major B) and for a row stride of 0 (one row repeated).
+TEST_P(GemmKernelTest, ReadsNothingPastTheEndOfB) {
+  const size_t elem = gemm_dtype_size(dtype_);
+  std::mt19937 rng(77);
+  for (int64_t n = 1; n <= 17; ++n) {
+    for (int64_t k : {1, 2, 5}) {
+      for (bool repeated_row : {false, true}) {
+        const int64_t m = 3;
+        TestMatrices a(dtype_, 1, m, k, Layout::kRowMajor);
+        TestMatrices b(dtype_, 1, k, n, Layout::kRowMajor);
+        TestMatrices c(dtype_, 1, m, n, Layout::kRowMajor);
+        a.fill_integers(rng, 4);
+        b.fill_integers(rng, 4);
+        for (int64_t p = 1; repeated_row && p < k; ++p) {
+          for (int64_t j = 0; j < n; ++j) b.set(0, p, j, b.get(0, 0, j));
+        }
+        const int64_t rows = repeated_row ? 1 : k;
+        auto exact_b = std::make_unique<unsigned char[]>(static_cast<size_t>(rows * n) * elem);
+        for (int64_t p = 0; p < rows; ++p) {
+          for (int64_t j = 0; j < n; ++j) {
+            const uint64_t bits = b.bits(0, p, j);
+            std::memcpy(exact_b.get() + static_cast<size_t>(p * n + j) * elem, &bits, elem);
+          }
+        }
+        const std::vector<double> expected = reference_product(a, b, c, Epilogue{});
+        gemm(GemmBatch{dtype_, 1, m, n, k, a.operand(),
+                       MatrixOperand{exact_b.get(), 0, repeated_row ? 0 : n, 1}, c.output(),
+                       Epilogue{}});
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n; ++j) {
+            ASSERT_EQ(c.get(0, i, j), round_to_dtype(dtype_, expected[i * n + j]))
+                << "n " << n << " k " << k << (repeated_row ? ", one row repeated" : "") << " at ["
+                << i << ", " << j << "]";
+          }
+        }
+      }
     }
   }
 }
