@@ -384,8 +384,9 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
 // whatever the thread count (takes_direct_path cannot refuse a tile that
 // narrow), so every element is summed the same way by any number of threads.
 DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
+  const bool full_width = b.dtype == GemmDType::f32 || b.dtype == GemmDType::f64;
   const bool narrow = kern.direct_narrow != nullptr && (b.n == 9 || b.n == 10) &&
-                      b.a.col_stride == 1 && b.dtype == GemmDType::f32;
+                      b.a.col_stride == 1 && full_width;
   return narrow ? kern.direct_narrow : kern.direct;
 }
 
@@ -395,8 +396,7 @@ DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) 
 void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const TileTask& t,
                          const KernelEpilogue& epilogue) {
   if (t.cs_b == 1) {
-    direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c,
-                epilogue);
+    direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c, epilogue);
     return;
   }
   // B is packed a block of columns at a time, as many as the thread's B
@@ -414,7 +414,7 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
         scratch.packed_b.reserve(static_cast<size_t>(round_up(cols, kern.nr) * column_bytes));
     kern.pack_b(t.b + j0 * t.cs_b * t.elem, t.cs_b, t.rs_b, cols, t.k, packed_b);
     direct(t.m, cols, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k,
-                t.c + j0 * t.cs_c * t.c_elem, t.rs_c, t.cs_c, epilogue);
+           t.c + j0 * t.cs_c * t.c_elem, t.rs_c, t.cs_c, epilogue);
   }
 }
 

@@ -30,7 +30,7 @@ struct TypedGemmKernel {
   DirectGemmFn direct = nullptr;
   // Columns of B the direct kernel covers in one pass over A: a multiple of nr.
   int direct_cols = 0;
-  // float32 products 9 or 10 columns wide with A's rows contiguous take this
+  // Products 9 or 10 columns wide with A's rows contiguous take this
   // direct kernel instead (null: `direct`): a 16-lane vector would leave
   // most of its lanes idle there. It sums some columns in another order, so
   // the driver picks it per product (direct_kernel_for).

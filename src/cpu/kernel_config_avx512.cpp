@@ -39,6 +39,7 @@ KernelConfig make_avx512_config() {
                 gemm_f64_14x16_avx512,
                 gemm_f64_direct_14x16_avx512,
                 32};
+  config.f64.direct_narrow = gemm_f64_direct_narrow_avx512;
   if (cpu.avx512_bf16) {
     config.bf16 = {"gemm_bf16_14x32_avx512",
                    14,

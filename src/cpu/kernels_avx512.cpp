@@ -952,8 +952,8 @@ inline __attribute__((always_inline)) __m256 combine_8(__m256 acc, const float* 
   return _mm256_fmadd_ps(acc, scale, _mm256_loadu_ps(c));
 }
 
-template <StoreMode Mode>
-inline __attribute__((always_inline)) float combine_1(float sum, const float* c, float scale) {
+template <StoreMode Mode, typename T>
+inline __attribute__((always_inline)) T combine_1(T sum, const T* c, T scale) {
   if constexpr (Mode == StoreMode::kPlain) return sum;
   if constexpr (Mode == StoreMode::kScaled) return sum * scale;
   if constexpr (Mode == StoreMode::kAdd) return *c + sum;
@@ -1135,6 +1135,174 @@ void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* 
   if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   // Row blocks of near-equal height, as direct_product makes them.
   const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
+  int64_t i0 = 0;
+  for (int64_t block = 0; block < row_blocks; ++block) {
+    const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+    blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
+    i0 += rows;
+  }
+}
+
+namespace {
+
+// float64 products 9 or 10 columns wide, the same way: columns 0..7 fill
+// one 8-lane vector per row (where the 16-column block needs two vectors
+// for 10 columns), the last one or two are dot products along k, 4 k at a
+// time: lanes 0..3 of a row's tail sum column 8 over k = 0..3 (mod 4),
+// lanes 4..7 column 9.
+constexpr int kNarrowF64MaxRows = 12;
+
+// B's tail columns for `count` (<= 4) consecutive k in the tails' layout;
+// lanes past count, and column 9 when Tail is 1, are zero.
+template <int Tail>
+inline __attribute__((always_inline)) __m512d narrow_tail_of_b_f64(const double* b, int64_t rs_b,
+                                                                   int count) {
+  __m128d pairs[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    const double* row = b + j * rs_b + 8;
+    if (j >= count) {
+      pairs[j] = _mm_setzero_pd();
+    } else if constexpr (Tail == 2) {
+      pairs[j] = _mm_loadu_pd(row);
+    } else {
+      pairs[j] = _mm_load_sd(row);
+    }
+  }
+  const __m256d column_8 = _mm256_set_m128d(_mm_unpacklo_pd(pairs[2], pairs[3]),
+                                            _mm_unpacklo_pd(pairs[0], pairs[1]));
+  const __m256d column_9 = _mm256_set_m128d(_mm_unpackhi_pd(pairs[2], pairs[3]),
+                                            _mm_unpackhi_pd(pairs[0], pairs[1]));
+  return _mm512_insertf64x4(_mm512_castpd256_pd512(column_8), column_9, 1);
+}
+
+template <StoreMode Mode, int Rows, int Tail>
+inline __attribute__((always_inline)) void store_narrow_rows_f64(const __m512d (&acc)[Rows],
+                                                                 const double (*tail_sums)[2],
+                                                                 double* c, int64_t rs_c,
+                                                                 double scale) {
+  const __m512d scale_8 = _mm512_set1_pd(scale);
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    double* row = c + i * rs_c;
+    _mm512_storeu_pd(row, combine<double, Mode>(acc[i], row, 0xff, scale_8));
+#pragma GCC unroll 2
+    for (int j = 0; j < Tail; ++j) {
+      row[8 + j] = combine_1<Mode>(tail_sums[i][j], row + 8 + j, scale);
+    }
+  }
+}
+
+// Rows x (8 + Tail) doubles of C from A's rows in place (unit column
+// stride) and B's rows (unit column stride, row stride rs_b).
+template <int Rows, int Tail, bool PrefetchA>
+void narrow_block_f64(int64_t k, const double* a, int64_t rs_a, const double* b, int64_t rs_b,
+                      double* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
+  __m512d acc[Rows];
+  __m512d tail[Rows];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    acc[i] = _mm512_setzero_pd();
+    tail[i] = _mm512_setzero_pd();
+  }
+  for (int64_t p = 0; p < k; p += 4) {
+    const int steps = static_cast<int>(k - p < 4 ? k - p : 4);
+    if (PrefetchA && (p & 7) == 0) {  // as direct_block does, see there
+#pragma GCC unroll 16
+      for (int i = 0; i < Rows; ++i) {
+        _mm_prefetch(reinterpret_cast<const char*>(a + i * rs_a + p + kDirectPrefetchSteps),
+                     _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(a + (Rows + i) * rs_a + p), _MM_HINT_T0);
+      }
+    }
+    const double* b_rows = b + p * rs_b;
+    const __m512d b_tail = narrow_tail_of_b_f64<Tail>(b_rows, rs_b, steps);
+    const __mmask8 valid = static_cast<__mmask8>((1u << steps) - 1u);
+    const double* b_row = b_rows;
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j, b_row += rs_b) {
+      if (j >= steps) break;
+      const __m512d b_j = _mm512_loadu_pd(b_row);
+#pragma GCC unroll 16
+      for (int i = 0; i < Rows; ++i) {
+        acc[i] = _mm512_fmadd_pd(_mm512_set1_pd(a[i * rs_a + p + j]), b_j, acc[i]);
+      }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const __m256d a_4 = _mm256_maskz_loadu_pd(valid, a + i * rs_a + p);
+      tail[i] = _mm512_fmadd_pd(_mm512_broadcast_f64x4(a_4), b_tail, tail[i]);
+    }
+  }
+  // Two rows' tails at a time: interleaved and added (k0 + k1, k2 + k3),
+  // then a column's two 128-bit lanes added, leaving [column 8 | column 8 |
+  // column 9 | column 9] of the two rows, each ((k0 + k1) + (k2 + k3)).
+  constexpr int kGroups = (Rows + 1) / 2;
+  alignas(16) double tail_sums[2 * kGroups][2];
+#pragma GCC unroll 8
+  for (int g = 0; g < kGroups; ++g) {
+    const __m512d u = tail[2 * g];
+    const __m512d v = 2 * g + 1 < Rows ? tail[2 * g + 1] : _mm512_setzero_pd();
+    __m512d sums = _mm512_add_pd(_mm512_unpacklo_pd(u, v), _mm512_unpackhi_pd(u, v));
+    sums = _mm512_add_pd(sums, _mm512_shuffle_f64x2(sums, sums, _MM_SHUFFLE(2, 3, 0, 1)));
+    const __m128d column_8 = _mm512_castpd512_pd128(sums);
+    const __m128d column_9 = _mm512_extractf64x2_pd(sums, 2);
+    _mm_store_pd(&tail_sums[2 * g][0], _mm_unpacklo_pd(column_8, column_9));
+    _mm_store_pd(&tail_sums[2 * g + 1][0], _mm_unpackhi_pd(column_8, column_9));
+  }
+  if (cs_c != 1) {
+    alignas(64) double sums[Rows][8 + Tail];
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      _mm512_storeu_pd(&sums[i][0], acc[i]);
+      for (int j = 0; j < Tail; ++j) sums[i][8 + j] = tail_sums[i][j];
+    }
+    return store_tile_f64(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
+  }
+  const double scale = epilogue.scale_f64;
+  switch (store_mode(epilogue)) {
+    case StoreMode::kPlain:
+      return store_narrow_rows_f64<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaled:
+      return store_narrow_rows_f64<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c,
+                                                                   scale);
+    case StoreMode::kAdd:
+      return store_narrow_rows_f64<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaledAdd:
+      return store_narrow_rows_f64<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c,
+                                                                      scale);
+  }
+}
+
+using NarrowF64BlockFn = void (*)(int64_t, const double*, int64_t, const double*, int64_t,
+                                  double*, int64_t, int64_t, const KernelEpilogue&);
+
+template <int Tail, bool PrefetchA, int... Rows>
+constexpr std::array<NarrowF64BlockFn, sizeof...(Rows)> narrow_blocks_f64(
+    std::integer_sequence<int, Rows...>) {
+  return {{narrow_block_f64<Rows + 1, Tail, PrefetchA>...}};
+}
+// By [tail - 1][prefetch A][rows - 1].
+constexpr std::array<std::array<std::array<NarrowF64BlockFn, kNarrowF64MaxRows>, 2>, 2>
+    kNarrowF64Blocks = {
+        {{{narrow_blocks_f64<1, false>(std::make_integer_sequence<int, kNarrowF64MaxRows>()),
+           narrow_blocks_f64<1, true>(std::make_integer_sequence<int, kNarrowF64MaxRows>())}},
+         {{narrow_blocks_f64<2, false>(std::make_integer_sequence<int, kNarrowF64MaxRows>()),
+           narrow_blocks_f64<2, true>(std::make_integer_sequence<int, kNarrowF64MaxRows>())}}}};
+
+}  // namespace
+
+void gemm_f64_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                   int64_t rs_a, int64_t /*cs_a*/, const void* b_void,
+                                   int64_t rs_b, int64_t /*b_panel_stride*/, void* c_void,
+                                   int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  const double* a = static_cast<const double*>(a_void);
+  const double* b = static_cast<const double*>(b_void);
+  double* c = static_cast<double*>(c_void);
+  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(double)) >= kDirectPrefetchMinABytes;
+  const auto& blocks = kNarrowF64Blocks[n - 9][prefetch_a];
+  const int64_t row_blocks = (m + kNarrowF64MaxRows - 1) / kNarrowF64MaxRows;
   int64_t i0 = 0;
   for (int64_t block = 0; block < row_blocks; ++block) {
     const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);

@@ -111,8 +111,11 @@ void gemm_f32_direct_14x32_avx512(int64_t, int64_t, int64_t, const void*, int64_
                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                   const KernelEpilogue&);
 // Products of 9 or 10 columns with A's column stride 1 (the driver's
-// TypedGemmKernel::direct_narrow).
+// TypedGemmKernel::direct_narrow), float32 and float64.
 void gemm_f32_direct_narrow_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                   const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                   const KernelEpilogue&);
+void gemm_f64_direct_narrow_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                    const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                    const KernelEpilogue&);
 // bf16 direct kernel (AVX512_BF16): A with unit column stride, B packed in
