@@ -30,10 +30,10 @@ struct TypedGemmKernel {
   DirectGemmFn direct = nullptr;
   // Columns of B the direct kernel covers in one pass over A: a multiple of nr.
   int direct_cols = 0;
-  // Products 9 or 10 columns wide with A's rows contiguous take this
-  // direct kernel instead (null: `direct`): a 16-lane vector would leave
-  // most of its lanes idle there. It sums some columns in another order, so
-  // the driver picks it per product (direct_kernel_for).
+  // Products 9 or 10 columns wide with A's rows contiguous take this kernel
+  // (null: they take `direct`, which leaves 6 or 7 of every 16 lanes idle
+  // there). It sums some columns in another order, so the driver picks it
+  // per product (direct_kernel_for).
   DirectGemmFn direct_narrow = nullptr;
   // 16-bit outputs: rounds float sums into C rows (null: the driver's
   // generic rounding, which gives the same bits).

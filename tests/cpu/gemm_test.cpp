@@ -234,12 +234,12 @@ TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
   }
 }
 
-// Products 9 and 10 columns wide take a kernel of their own on AVX-512
-// (8-lane rows plus dot-product tails): every row count up to past two of
-// its row blocks and the prefetching size, k around its step of 8 and past
-// KC, A row- and column-major (the latter takes the general kernel), B
-// in place and packed, C with unit and other column strides, every store
-// mode.
+// Products 9 and 10 columns wide take kernels of their own on AVX-512
+// (float32 and float64: 8-lane rows plus dot-product tails): every row
+// count up to past two of their row blocks and the prefetching size, k
+// around their steps of 4 and 8 and past KC, A row- and column-major (the
+// latter takes the general kernel), B in place and packed, C with unit and
+// other column strides, every store mode.
 TEST_P(GemmKernelTest, ExactForNarrowProducts) {
   const int64_t kc = kernel_->kc;
   struct MK {
@@ -462,7 +462,7 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
                           {3, 2 * kernel_->mr + 7, 4 * kernel_->nr + 9, 77},
                           {5, 3, 8 * kernel_->nr + 1, 33},
                           {1, 1000, 100, 100},
-                          // 10 columns (AVX-512's narrow kernel) in row tiles,
+                          // 10 columns (AVX-512's narrow kernels) in row tiles,
                           // and a product whose last column tile on three
                           // threads is 10 wide (96 + 96 + 10): the narrow
                           // kernel is a product's choice, never a tile's.

@@ -322,7 +322,7 @@ TEST_P(IeeePropagation, InfinityInWeightFillsItsColumn) {
 // Products 9 or 10 columns wide sum their last columns as dot products on
 // AVX-512: a NaN still poisons only its row and an infinity only its
 // column, in the vector part (column 2) and in the dot-product part (the
-// last column), before and within the last k % 8 steps.
+// last column), in whole steps of k and in the last, partial one.
 TEST_P(IeeePropagation, NarrowProductsPoisonOnlyTheirRowAndColumn) {
   std::mt19937_64 rng(56);
   constexpr int64_t kRows = 13;
