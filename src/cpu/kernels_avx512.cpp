@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #include "cpu/microkernels.hpp"
@@ -888,20 +889,30 @@ void gemm_f32_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a
 
 namespace {
 
-// Products 9 or 10 columns wide (attention's scores for short sequences):
-// a 16-lane vector per row would leave 6 or 7 lanes idle in every FMA, the
-// bound libxsmm and the direct blocks sit at. Here columns 0..7 take
-// 8-lane FMAs (two per cycle, so half the cost of a 16-lane one), and the
-// last one or two columns are dot products along k: lane j of a row's tail
-// accumulator sums k = j (mod 8) for column 8 (lanes 0..7) and column 9
-// (lanes 8..15), fed by A's row read 8 k at a time and B's tail columns
-// gathered for the same 8 k. Every lane does useful work. (10x64x10: 157
-// against 191 ns for the 16-lane block, in a stand-alone loop.)
+// Products 9 or 10 columns wide (attention's scores for short sequences).
+// In float32 a 16-lane vector per row would leave 6 or 7 lanes idle in
+// every FMA, the bound libxsmm and the direct blocks sit at. Here columns
+// 0..7 take 8-lane FMAs (two per cycle, so half the cost of a 16-lane
+// one), and the last one or two columns are dot products along k: lane j
+// of a row's tail accumulator sums k = j (mod 8) for column 8 (lanes 0..7)
+// and column 9 (lanes 8..15), fed by A's row read 8 k at a time and B's
+// tail columns gathered for the same 8 k. Every lane does useful work.
+// (10x64x10: 156 against 191 ns for the 16-lane block, in a stand-alone
+// loop.)
 //
 // The tail's sum runs in a different order from the other kernels', so the
 // driver uses this kernel per product, never per tile (see
 // TypedGemmKernel::direct_narrow); each row's sums do not depend on which
 // rows share its block.
+//
+// float64 goes the same way: columns 0..7 fill one 8-lane vector per row
+// (where the 16-column block needs two vectors for 10 columns), and the
+// tail takes 4 k at a time: lanes 0..3 of a row's tail sum column 8 over
+// k = 0..3 (mod 4), lanes 4..7 column 9.
+
+// Rows per block for both types: a float row holds an 8-lane and a
+// 16-lane accumulator, a double row two 8-lane ones, 24 registers for 12
+// rows, with B's vectors and A's broadcasts beside them.
 constexpr int kNarrowMaxRows = 12;
 
 // B's tail columns for `count` consecutive k (from b, row stride rs_b) in
@@ -937,13 +948,38 @@ inline __attribute__((always_inline)) __m512 narrow_tail_of_b(const float* b, in
 #pragma GCC unroll 8
     for (int j = 0; j < 8; ++j, row += rs_b) {
       if (j >= count) break;
-      column = _mm512_mask_broadcastss_ps(column, static_cast<__mmask16>(1u << j),
-                                          _mm_load_ss(row));
+      column =
+          _mm512_mask_broadcastss_ps(column, static_cast<__mmask16>(1u << j), _mm_load_ss(row));
     }
     return column;
   }
 }
 
+// B's tail columns for `count` (<= 4) consecutive k in the tails' layout;
+// lanes past count, and column 9 when Tail is 1, are zero.
+template <int Tail>
+inline __attribute__((always_inline)) __m512d narrow_tail_of_b_f64(const double* b, int64_t rs_b,
+                                                                   int count) {
+  __m128d pairs[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    const double* row = b + j * rs_b + 8;
+    if (j >= count) {
+      pairs[j] = _mm_setzero_pd();
+    } else if constexpr (Tail == 2) {
+      pairs[j] = _mm_loadu_pd(row);
+    } else {
+      pairs[j] = _mm_load_sd(row);
+    }
+  }
+  const __m256d column_8 =
+      _mm256_set_m128d(_mm_unpacklo_pd(pairs[2], pairs[3]), _mm_unpacklo_pd(pairs[0], pairs[1]));
+  const __m256d column_9 =
+      _mm256_set_m128d(_mm_unpackhi_pd(pairs[2], pairs[3]), _mm_unpackhi_pd(pairs[0], pairs[1]));
+  return _mm512_insertf64x4(_mm512_castpd256_pd512(column_8), column_9, 1);
+}
+
+// A row's first 8 sums, one vector of either type, combined with C.
 template <StoreMode Mode>
 inline __attribute__((always_inline)) __m256 combine_8(__m256 acc, const float* c, __m256 scale) {
   if constexpr (Mode == StoreMode::kPlain) return acc;
@@ -952,6 +988,18 @@ inline __attribute__((always_inline)) __m256 combine_8(__m256 acc, const float* 
   return _mm256_fmadd_ps(acc, scale, _mm256_loadu_ps(c));
 }
 
+template <StoreMode Mode>
+inline __attribute__((always_inline)) __m512d combine_8(__m512d acc, const double* c,
+                                                        __m512d scale) {
+  return combine<double, Mode>(acc, c, 0xff, scale);
+}
+
+inline void store_8(float* out, __m256 sums) { _mm256_storeu_ps(out, sums); }
+inline void store_8(double* out, __m512d sums) { _mm512_storeu_pd(out, sums); }
+inline __m256 set1_8(float x) { return _mm256_set1_ps(x); }
+inline __m512d set1_8(double x) { return _mm512_set1_pd(x); }
+
+// A row's last sums, one at a time, combined with C.
 template <StoreMode Mode, typename T>
 inline __attribute__((always_inline)) T combine_1(T sum, const T* c, T scale) {
   if constexpr (Mode == StoreMode::kPlain) return sum;
@@ -962,15 +1010,15 @@ inline __attribute__((always_inline)) T combine_1(T sum, const T* c, T scale) {
 
 // Rows x (8 + Tail) sums into C rows with unit column stride: the first 8
 // of a row from its vector, the rest from tail_sums[row].
-template <StoreMode Mode, int Rows, int Tail>
-inline __attribute__((always_inline)) void store_narrow_rows(const __m256 (&acc)[Rows],
-                                                             const float (*tail_sums)[2], float* c,
-                                                             int64_t rs_c, float scale) {
-  const __m256 scale_8 = _mm256_set1_ps(scale);
+template <StoreMode Mode, int Rows, int Tail, typename T, typename V>
+inline __attribute__((always_inline)) void store_narrow_rows(const V (&acc)[Rows],
+                                                             const T (*tail_sums)[2], T* c,
+                                                             int64_t rs_c, T scale) {
+  const V scale_8 = set1_8(scale);
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-    float* row = c + i * rs_c;
-    _mm256_storeu_ps(row, combine_8<Mode>(acc[i], row, scale_8));
+    T* row = c + i * rs_c;
+    store_8(row, combine_8<Mode>(acc[i], row, scale_8));
 #pragma GCC unroll 2
     for (int j = 0; j < Tail; ++j) {
       row[8 + j] = combine_1<Mode>(tail_sums[i][j], row + 8 + j, scale);
@@ -978,7 +1026,35 @@ inline __attribute__((always_inline)) void store_narrow_rows(const __m256 (&acc)
   }
 }
 
-// The last `rest` (< 8) k steps of narrow_block, from A's and B's rows at
+// A narrow block's sums into C with the epilogue, for either type.
+template <int Rows, int Tail, typename T, typename V>
+inline __attribute__((always_inline)) void store_narrow(const V (&acc)[Rows],
+                                                        const T (*tail_sums)[2], T* c, int64_t rs_c,
+                                                        int64_t cs_c,
+                                                        const KernelEpilogue& epilogue) {
+  if (cs_c != 1) {
+    alignas(64) T sums[Rows][8 + Tail];
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      store_8(&sums[i][0], acc[i]);
+      for (int j = 0; j < Tail; ++j) sums[i][8 + j] = tail_sums[i][j];
+    }
+    return Zmm<T>::store_tile(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
+  }
+  const T scale = Zmm<T>::scale(epilogue);
+  switch (store_mode(epilogue)) {
+    case StoreMode::kPlain:
+      return store_narrow_rows<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaled:
+      return store_narrow_rows<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kAdd:
+      return store_narrow_rows<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+    case StoreMode::kScaledAdd:
+      return store_narrow_rows<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+  }
+}
+
+// The last `rest` (< 8) k steps of narrow_block_f32, from A's and B's rows at
 // those steps; the tail's lanes past rest add zeros.
 template <int Rows, int Tail>
 __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_a, const float* b,
@@ -1003,8 +1079,10 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
 // B's rows (unit column stride, row stride rs_b).
 template <int Rows, int Tail, bool PrefetchA>
-void narrow_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b, float* c,
-                  int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const float* a, int64_t rs_a,
+                                                            const float* b, int64_t rs_b, float* c,
+                                                            int64_t rs_c, int64_t cs_c,
+                                                            const KernelEpilogue& epilogue) {
   prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
   __m256 acc[Rows];
   __m512 tail[Rows];
@@ -1072,10 +1150,10 @@ void narrow_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64
     const __m512 v = 4 * g + 1 < Rows ? tail[4 * g + 1] : zero;
     const __m512 w = 4 * g + 2 < Rows ? tail[4 * g + 2] : zero;
     const __m512 x = 4 * g + 3 < Rows ? tail[4 * g + 3] : zero;
-    const __m512d uv = _mm512_castps_pd(
-        _mm512_add_ps(_mm512_unpacklo_ps(u, v), _mm512_unpackhi_ps(u, v)));
-    const __m512d wx = _mm512_castps_pd(
-        _mm512_add_ps(_mm512_unpacklo_ps(w, x), _mm512_unpackhi_ps(w, x)));
+    const __m512d uv =
+        _mm512_castps_pd(_mm512_add_ps(_mm512_unpacklo_ps(u, v), _mm512_unpackhi_ps(u, v)));
+    const __m512d wx =
+        _mm512_castps_pd(_mm512_add_ps(_mm512_unpacklo_ps(w, x), _mm512_unpackhi_ps(w, x)));
     __m512 sums = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(uv, wx)),
                                 _mm512_castpd_ps(_mm512_unpackhi_pd(uv, wx)));
     sums = _mm512_add_ps(sums, _mm512_shuffle_f32x4(sums, sums, _MM_SHUFFLE(2, 3, 0, 1)));
@@ -1084,120 +1162,17 @@ void narrow_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64
     _mm_store_ps(&tail_sums[4 * g][0], _mm_unpacklo_ps(column_8, column_9));
     _mm_store_ps(&tail_sums[4 * g + 2][0], _mm_unpackhi_ps(column_8, column_9));
   }
-  if (cs_c != 1) {
-    alignas(32) float sums[Rows][8 + Tail];
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      _mm256_storeu_ps(&sums[i][0], acc[i]);
-      for (int j = 0; j < Tail; ++j) sums[i][8 + j] = tail_sums[i][j];
-    }
-    return store_tile_f32(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
-  }
-  const float scale = epilogue.scale_f32;
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_narrow_rows<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaled:
-      return store_narrow_rows<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kAdd:
-      return store_narrow_rows<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaledAdd:
-      return store_narrow_rows<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-  }
-}
-
-using NarrowBlockFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
-                               int64_t, int64_t, const KernelEpilogue&);
-
-template <int Tail, bool PrefetchA, int... Rows>
-constexpr std::array<NarrowBlockFn, sizeof...(Rows)> narrow_blocks(
-    std::integer_sequence<int, Rows...>) {
-  return {{narrow_block<Rows + 1, Tail, PrefetchA>...}};
-}
-// By [tail - 1][prefetch A][rows - 1].
-constexpr std::array<std::array<std::array<NarrowBlockFn, kNarrowMaxRows>, 2>, 2> kNarrowBlocks = {
-    {{{narrow_blocks<1, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-       narrow_blocks<1, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
-     {{narrow_blocks<2, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-       narrow_blocks<2, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
-
-}  // namespace
-
-void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
-                                   int64_t rs_a, int64_t /*cs_a*/, const void* b_void,
-                                   int64_t rs_b, int64_t /*b_panel_stride*/, void* c_void,
-                                   int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
-  const float* a = static_cast<const float*>(a_void);
-  const float* b = static_cast<const float*>(b_void);
-  float* c = static_cast<float*>(c_void);
-  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(float)) >= kDirectPrefetchMinABytes;
-  const auto& blocks = kNarrowBlocks[n - 9][prefetch_a];
-  if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
-  // Row blocks of near-equal height, as direct_product makes them.
-  const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
-  int64_t i0 = 0;
-  for (int64_t block = 0; block < row_blocks; ++block) {
-    const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
-    blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
-    i0 += rows;
-  }
-}
-
-namespace {
-
-// float64 products 9 or 10 columns wide, the same way: columns 0..7 fill
-// one 8-lane vector per row (where the 16-column block needs two vectors
-// for 10 columns), the last one or two are dot products along k, 4 k at a
-// time: lanes 0..3 of a row's tail sum column 8 over k = 0..3 (mod 4),
-// lanes 4..7 column 9.
-constexpr int kNarrowF64MaxRows = 12;
-
-// B's tail columns for `count` (<= 4) consecutive k in the tails' layout;
-// lanes past count, and column 9 when Tail is 1, are zero.
-template <int Tail>
-inline __attribute__((always_inline)) __m512d narrow_tail_of_b_f64(const double* b, int64_t rs_b,
-                                                                   int count) {
-  __m128d pairs[4];
-#pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) {
-    const double* row = b + j * rs_b + 8;
-    if (j >= count) {
-      pairs[j] = _mm_setzero_pd();
-    } else if constexpr (Tail == 2) {
-      pairs[j] = _mm_loadu_pd(row);
-    } else {
-      pairs[j] = _mm_load_sd(row);
-    }
-  }
-  const __m256d column_8 = _mm256_set_m128d(_mm_unpacklo_pd(pairs[2], pairs[3]),
-                                            _mm_unpacklo_pd(pairs[0], pairs[1]));
-  const __m256d column_9 = _mm256_set_m128d(_mm_unpackhi_pd(pairs[2], pairs[3]),
-                                            _mm_unpackhi_pd(pairs[0], pairs[1]));
-  return _mm512_insertf64x4(_mm512_castpd256_pd512(column_8), column_9, 1);
-}
-
-template <StoreMode Mode, int Rows, int Tail>
-inline __attribute__((always_inline)) void store_narrow_rows_f64(const __m512d (&acc)[Rows],
-                                                                 const double (*tail_sums)[2],
-                                                                 double* c, int64_t rs_c,
-                                                                 double scale) {
-  const __m512d scale_8 = _mm512_set1_pd(scale);
-#pragma GCC unroll 16
-  for (int i = 0; i < Rows; ++i) {
-    double* row = c + i * rs_c;
-    _mm512_storeu_pd(row, combine<double, Mode>(acc[i], row, 0xff, scale_8));
-#pragma GCC unroll 2
-    for (int j = 0; j < Tail; ++j) {
-      row[8 + j] = combine_1<Mode>(tail_sums[i][j], row + 8 + j, scale);
-    }
-  }
+  store_narrow<Rows, Tail>(acc, tail_sums, c, rs_c, cs_c, epilogue);
 }
 
 // Rows x (8 + Tail) doubles of C from A's rows in place (unit column
 // stride) and B's rows (unit column stride, row stride rs_b).
 template <int Rows, int Tail, bool PrefetchA>
-void narrow_block_f64(int64_t k, const double* a, int64_t rs_a, const double* b, int64_t rs_b,
-                      double* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const double* a,
+                                                            int64_t rs_a, const double* b,
+                                                            int64_t rs_b, double* c, int64_t rs_c,
+                                                            int64_t cs_c,
+                                                            const KernelEpilogue& epilogue) {
   prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
   __m512d acc[Rows];
   __m512d tail[Rows];
@@ -1251,64 +1226,72 @@ void narrow_block_f64(int64_t k, const double* a, int64_t rs_a, const double* b,
     _mm_store_pd(&tail_sums[2 * g][0], _mm_unpacklo_pd(column_8, column_9));
     _mm_store_pd(&tail_sums[2 * g + 1][0], _mm_unpackhi_pd(column_8, column_9));
   }
-  if (cs_c != 1) {
-    alignas(64) double sums[Rows][8 + Tail];
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      _mm512_storeu_pd(&sums[i][0], acc[i]);
-      for (int j = 0; j < Tail; ++j) sums[i][8 + j] = tail_sums[i][j];
-    }
-    return store_tile_f64(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
-  }
-  const double scale = epilogue.scale_f64;
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_narrow_rows_f64<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaled:
-      return store_narrow_rows_f64<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c,
-                                                                   scale);
-    case StoreMode::kAdd:
-      return store_narrow_rows_f64<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaledAdd:
-      return store_narrow_rows_f64<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c,
-                                                                      scale);
+  store_narrow<Rows, Tail>(acc, tail_sums, c, rs_c, cs_c, epilogue);
+}
+
+// The block for either type (one function per type, rows and tail).
+template <typename T, int Rows, int Tail, bool PrefetchA>
+void narrow_block(int64_t k, const T* a, int64_t rs_a, const T* b, int64_t rs_b, T* c, int64_t rs_c,
+                  int64_t cs_c, const KernelEpilogue& epilogue) {
+  if constexpr (std::is_same_v<T, float>) {
+    narrow_block_f32<Rows, Tail, PrefetchA>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+  } else {
+    narrow_block_f64<Rows, Tail, PrefetchA>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   }
 }
 
-using NarrowF64BlockFn = void (*)(int64_t, const double*, int64_t, const double*, int64_t,
-                                  double*, int64_t, int64_t, const KernelEpilogue&);
+template <typename T>
+using NarrowBlockFn = void (*)(int64_t, const T*, int64_t, const T*, int64_t, T*, int64_t, int64_t,
+                               const KernelEpilogue&);
 
-template <int Tail, bool PrefetchA, int... Rows>
-constexpr std::array<NarrowF64BlockFn, sizeof...(Rows)> narrow_blocks_f64(
+template <typename T, int Tail, bool PrefetchA, int... Rows>
+constexpr std::array<NarrowBlockFn<T>, sizeof...(Rows)> narrow_blocks(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_block_f64<Rows + 1, Tail, PrefetchA>...}};
+  return {{narrow_block<T, Rows + 1, Tail, PrefetchA>...}};
 }
 // By [tail - 1][prefetch A][rows - 1].
-constexpr std::array<std::array<std::array<NarrowF64BlockFn, kNarrowF64MaxRows>, 2>, 2>
-    kNarrowF64Blocks = {
-        {{{narrow_blocks_f64<1, false>(std::make_integer_sequence<int, kNarrowF64MaxRows>()),
-           narrow_blocks_f64<1, true>(std::make_integer_sequence<int, kNarrowF64MaxRows>())}},
-         {{narrow_blocks_f64<2, false>(std::make_integer_sequence<int, kNarrowF64MaxRows>()),
-           narrow_blocks_f64<2, true>(std::make_integer_sequence<int, kNarrowF64MaxRows>())}}}};
+template <typename T>
+constexpr std::array<std::array<std::array<NarrowBlockFn<T>, kNarrowMaxRows>, 2>, 2> kNarrowBlocks =
+    {{{{narrow_blocks<T, 1, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+        narrow_blocks<T, 1, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
+      {{narrow_blocks<T, 2, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+        narrow_blocks<T, 2, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
 
-}  // namespace
-
-void gemm_f64_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
-                                   int64_t rs_a, int64_t /*cs_a*/, const void* b_void,
-                                   int64_t rs_b, int64_t /*b_panel_stride*/, void* c_void,
-                                   int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
-  const double* a = static_cast<const double*>(a_void);
-  const double* b = static_cast<const double*>(b_void);
-  double* c = static_cast<double*>(c_void);
-  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(double)) >= kDirectPrefetchMinABytes;
-  const auto& blocks = kNarrowF64Blocks[n - 9][prefetch_a];
-  const int64_t row_blocks = (m + kNarrowF64MaxRows - 1) / kNarrowF64MaxRows;
+// A whole narrow product: row blocks of near-equal height, as
+// direct_product makes them.
+template <typename T>
+void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, const T* b,
+                    int64_t rs_b, T* c, int64_t rs_c, int64_t cs_c,
+                    const KernelEpilogue& epilogue) {
+  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
+  const auto& blocks = kNarrowBlocks<T>[n - 9][prefetch_a];
+  if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+  const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
   int64_t i0 = 0;
   for (int64_t block = 0; block < row_blocks; ++block) {
     const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
     blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
     i0 += rows;
   }
+}
+
+}  // namespace
+
+void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                   int64_t /*cs_a*/, const void* b, int64_t rs_b,
+                                   int64_t /*b_panel_stride*/, void* c, int64_t rs_c, int64_t cs_c,
+                                   const KernelEpilogue& epilogue) {
+  narrow_product<float>(m, n, k, static_cast<const float*>(a), rs_a, static_cast<const float*>(b),
+                        rs_b, static_cast<float*>(c), rs_c, cs_c, epilogue);
+}
+
+void gemm_f64_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                   int64_t /*cs_a*/, const void* b, int64_t rs_b,
+                                   int64_t /*b_panel_stride*/, void* c, int64_t rs_c, int64_t cs_c,
+                                   const KernelEpilogue& epilogue) {
+  narrow_product<double>(m, n, k, static_cast<const double*>(a), rs_a,
+                         static_cast<const double*>(b), rs_b, static_cast<double*>(c), rs_c, cs_c,
+                         epilogue);
 }
 
 namespace {
