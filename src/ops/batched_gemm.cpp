@@ -17,55 +17,64 @@ cpu::GemmDType gemm_dtype(ScalarType dtype) {
   throw DTypeError(detail::str_cat("matrix product: no GEMM for dtype ", dtype_name(dtype)));
 }
 
+// The operands below are of checked, defined 3-D tensors: read directly.
 cpu::MatrixOperand matrix_operand(const Tensor& t) {
-  const IntArrayRef strides = t.strides();
-  return {t.data_ptr(), strides[0], strides[1], strides[2]};
+  const TensorImpl& impl = *t.unsafe_impl();
+  const Shape& strides = impl.strides();
+  return {impl.data(), strides[0], strides[1], strides[2]};
 }
 
 cpu::MatrixOperand transposed_operand(const Tensor& t) {
-  const IntArrayRef strides = t.strides();
-  return {t.data_ptr(), strides[0], strides[2], strides[1]};
+  const TensorImpl& impl = *t.unsafe_impl();
+  const Shape& strides = impl.strides();
+  return {impl.data(), strides[0], strides[2], strides[1]};
 }
 
 cpu::OutputOperand output_operand(const Tensor& t) {
-  const IntArrayRef strides = t.strides();
-  return {t.data_ptr(), strides[0], strides[1], strides[2]};
+  const TensorImpl& impl = *t.unsafe_impl();
+  const Shape& strides = impl.strides();
+  return {impl.data(), strides[0], strides[1], strides[2]};
 }
 
 void check_batched_operands(const char* op, const char* weight_name, const Tensor& input,
                             const Tensor& weight) {
   SGMM_CHECK(input.defined(), op, ": input is an undefined tensor");
   SGMM_CHECK(weight.defined(), op, ": ", weight_name, " is an undefined tensor");
-  SGMM_CHECK_DEVICE(input.device().is_cpu() && weight.device().is_cpu(), op,
-                    ": expected CPU tensors, got input on ", input.device().str(), " and ",
-                    weight_name, " on ", weight.device().str());
-  SGMM_CHECK_SHAPE(input.dim() == 3, op, ": expected a 3-D input [batch, m, k], got ",
-                   input.dim(), "-D ", shape_str(input.sizes()));
-  SGMM_CHECK_SHAPE(weight.dim() == 3, op, ": expected a 3-D ", weight_name,
-                   " [batch, k, n], got ", weight.dim(), "-D ", shape_str(weight.sizes()));
-  ScalarType dtype = input.scalar_type();
+  // Every call runs these checks, so they read the two views once rather
+  // than through Tensor's accessors (each a call that checks the handle).
+  const TensorImpl& in = *input.unsafe_impl();
+  const TensorImpl& w = *weight.unsafe_impl();
+  SGMM_CHECK_DEVICE(in.device().is_cpu() && w.device().is_cpu(), op,
+                    ": expected CPU tensors, got input on ", in.device().str(), " and ",
+                    weight_name, " on ", w.device().str());
+  SGMM_CHECK_SHAPE(in.dim() == 3, op, ": expected a 3-D input [batch, m, k], got ", in.dim(),
+                   "-D ", shape_str(in.sizes()));
+  SGMM_CHECK_SHAPE(w.dim() == 3, op, ": expected a 3-D ", weight_name, " [batch, k, n], got ",
+                   w.dim(), "-D ", shape_str(w.sizes()));
+  const ScalarType dtype = in.dtype();
   SGMM_CHECK_DTYPE(is_floating_point(dtype), op,
                    ": expected a floating-point input (float32, float64, bfloat16 or float16), "
                    "got ", dtype_name(dtype), "; convert it with .to(sgmm::kFloat32)");
-  SGMM_CHECK_DTYPE(weight.scalar_type() == dtype, op, ": input and ", weight_name,
+  SGMM_CHECK_DTYPE(w.dtype() == dtype, op, ": input and ", weight_name,
                    " must have the same dtype, got ", dtype_name(dtype), " and ",
-                   dtype_name(weight.scalar_type()), "; convert ", weight_name, " with .to(",
+                   dtype_name(w.dtype()), "; convert ", weight_name, " with .to(",
                    dtype_constant_name(dtype), ") (no implicit promotion)");
-  SGMM_CHECK_SHAPE(input.size(0) == weight.size(0), op, ": batch sizes differ: input is ",
-                   shape_str(input.sizes()), " (batch = ", input.size(0), ") but ", weight_name,
-                   " is ", shape_str(weight.sizes()), " (batch = ", weight.size(0),
-                   "); input.size(0) must equal ", weight_name, ".size(0)");
+  const Shape& is = in.sizes();
+  const Shape& ws = w.sizes();
+  SGMM_CHECK_SHAPE(is[0] == ws[0], op, ": batch sizes differ: input is ", shape_str(is),
+                   " (batch = ", is[0], ") but ", weight_name, " is ", shape_str(ws),
+                   " (batch = ", ws[0], "); input.size(0) must equal ", weight_name,
+                   ".size(0)");
   // The result's size, checked here so the error names op.
-  checked_numel({input.size(0), input.size(1), weight.size(2)}, op);
-  if (input.size(2) != weight.size(1)) {
+  checked_numel({is[0], is[1], ws[2]}, op);
+  if (is[2] != ws[1]) {
     // When the weight's last dim matches k the caller most likely passed K
     // where K^T was meant (the attention pattern): say how to fix it.
-    bool transposed_fits = weight.size(2) == input.size(2);
+    bool transposed_fits = ws[2] == is[2];
     throw ShapeError(detail::str_cat(
-        op, ": inner dimensions differ: input is ", shape_str(input.sizes()),
-        " (k = ", input.size(2), ") but ", weight_name, " is ", shape_str(weight.sizes()),
-        " (k = ", weight.size(1), "); ", weight_name, " must be [batch, k, n]",
-        transposed_fits ? " -- for Q @ K^T pass K.transpose(1, 2)" : ""));
+        op, ": inner dimensions differ: input is ", shape_str(is), " (k = ", is[2], ") but ",
+        weight_name, " is ", shape_str(ws), " (k = ", ws[1], "); ", weight_name,
+        " must be [batch, k, n]", transposed_fits ? " -- for Q @ K^T pass K.transpose(1, 2)" : ""));
   }
 }
 

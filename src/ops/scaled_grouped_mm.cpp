@@ -87,43 +87,50 @@ Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, doub
   ops::check_batched_operands(op, "weight", input, weight);
   if (scale_tensor.defined()) check_scale_tensor(op, scale_tensor);
   SGMM_CHECK(out.defined(), op, ": out is an undefined tensor");
-  SGMM_CHECK_DEVICE(out.device().is_cpu(), op, ": expected out on the CPU, got ",
-                    out.device().str());
-  SGMM_CHECK_DTYPE(out.scalar_type() == input.scalar_type(), op, ": out is ",
-                   dtype_name(out.scalar_type()), " but input is ",
-                   dtype_name(input.scalar_type()), "; pass an out of dtype ",
-                   dtype_name(input.scalar_type()));
-  int64_t batch = input.size(0), m = input.size(1), n = weight.size(2);
-  SGMM_CHECK_SHAPE(out.dim() == 3 && out.size(0) == batch && out.size(1) == m &&
-                       out.size(2) == n,
-                   op, ": out is ", shape_str(out.sizes()), " but the result is [", batch, ", ",
-                   m, ", ", n, "]; pass an out of that shape");
+  // The views are read directly: every call runs these checks (see
+  // check_batched_operands).
+  const TensorImpl& o = *out.unsafe_impl();
+  const TensorImpl& in = *input.unsafe_impl();
+  const TensorImpl& w = *weight.unsafe_impl();
+  SGMM_CHECK_DEVICE(o.device().is_cpu(), op, ": expected out on the CPU, got ",
+                    o.device().str());
+  SGMM_CHECK_DTYPE(o.dtype() == in.dtype(), op, ": out is ", dtype_name(o.dtype()),
+                   " but input is ", dtype_name(in.dtype()), "; pass an out of dtype ",
+                   dtype_name(in.dtype()));
+  const int64_t batch = in.sizes()[0], m = in.sizes()[1], n = w.sizes()[2];
+  const Shape& os = o.sizes();
+  SGMM_CHECK_SHAPE(os.size() == 3 && os[0] == batch && os[1] == m && os[2] == n, op, ": out is ",
+                   shape_str(os), " but the result is [", batch, ", ", m, ", ", n,
+                   "]; pass an out of that shape");
   // Overlaps are shape errors (error.hpp): out overlapping itself or an input.
-  SGMM_CHECK_SHAPE(has_distinct_elements(out.sizes(), out.strides()), op,
-             ": out's strides ", shape_str(out.strides()), " make several elements share memory",
-             "; pass a tensor whose elements are distinct (e.g. a contiguous one)");
+  SGMM_CHECK_SHAPE(has_distinct_elements(os, o.strides()), op, ": out's strides ",
+                   shape_str(o.strides()), " make several elements share memory",
+                   "; pass a tensor whose elements are distinct (e.g. a contiguous one)");
   SGMM_CHECK_SHAPE(!memory_overlaps(out, input), op,
                    ": out overlaps input; pass a separate tensor");
   SGMM_CHECK_SHAPE(!memory_overlaps(out, weight), op,
                    ": out overlaps weight; pass a separate tensor");
+  const auto requires_grad = [](const TensorImpl& t) {
+    return t.requires_grad || t.grad_fn != nullptr;
+  };
   SGMM_CHECK(!is_grad_enabled() ||
-                 !(input.requires_grad() || weight.requires_grad() || out.requires_grad() ||
+                 !(requires_grad(in) || requires_grad(w) || requires_grad(o) ||
                    (scale_tensor.defined() && scale_tensor.requires_grad())),
              op, ": out= variants do not support autograd, but an argument requires grad; "
              "call scaled_grouped_mm() instead, or run under sgmm::NoGradGuard");
 
   cpu::GemmBatch job;
-  job.dtype = ops::gemm_dtype(input.scalar_type());
+  job.dtype = ops::gemm_dtype(in.dtype());
   job.batch = batch;
   job.m = m;
   job.n = n;
-  job.k = input.size(2);
+  job.k = in.sizes()[2];
   job.a = ops::matrix_operand(input);
   job.b = ops::matrix_operand(weight);
   job.c = ops::output_operand(out);
   job.epilogue.scale = scale;
   cpu::gemm(job);
-  out.unsafe_impl()->storage()->bump_version();
+  o.storage()->bump_version();
   return out;
 }
 

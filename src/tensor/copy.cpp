@@ -89,11 +89,14 @@ void fill_elements(const Tensor& dst, Scalar value) {
 namespace {
 
 // The first and one-past-last byte address t reaches (empty: equal).
+// Read from the view directly: every out= call checks two overlaps.
 std::pair<uintptr_t, uintptr_t> byte_range(const Tensor& t) {
-  if (t.numel() == 0) return {0, 0};
-  auto begin = reinterpret_cast<uintptr_t>(t.data_ptr());
-  auto end = begin + static_cast<uintptr_t>(max_element_offset(t.sizes(), t.strides()) + 1) *
-                         element_size(t.scalar_type());
+  SGMM_CHECK(t.defined(), "memory_overlaps: the tensor is undefined");
+  const TensorImpl& impl = *t.unsafe_impl();
+  if (impl.numel() == 0) return {0, 0};
+  auto begin = reinterpret_cast<uintptr_t>(impl.data());
+  auto end = begin + static_cast<uintptr_t>(max_element_offset(impl.sizes(), impl.strides()) + 1) *
+                         impl.element_size();
   return {begin, end};
 }
 

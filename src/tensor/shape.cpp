@@ -25,14 +25,15 @@ void throw_dim_out_of_range(int64_t dim, int64_t ndim, const char* op) {
 int64_t checked_numel(IntArrayRef sizes, const char* op) {
   int64_t numel = 1;
   bool overflow = false;
+  bool empty = false;
   for (int64_t size : sizes) {
     SGMM_CHECK(size >= 0, op, ": negative size ", size, " in ", shape_str(sizes),
                "; every size must be >= 0");
-    if (size != 0 && numel > std::numeric_limits<int64_t>::max() / size) overflow = true;
-    numel = overflow ? numel : numel * size;
+    empty = empty || size == 0;
+    overflow = overflow || __builtin_mul_overflow(numel, size, &numel);
   }
   // A zero anywhere makes the count 0 even if a partial product overflowed.
-  if (std::find(sizes.begin(), sizes.end(), int64_t{0}) != sizes.end()) return 0;
+  if (empty) return 0;
   SGMM_CHECK(!overflow, op, ": the element count of ", shape_str(sizes), " overflows int64");
   return numel;
 }
@@ -87,10 +88,12 @@ Shape broadcast_strides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef targ
 }
 
 int64_t max_element_offset(IntArrayRef sizes, IntArrayRef strides) {
-  // An empty view reaches nothing, whatever its (possibly huge) strides.
-  if (std::find(sizes.begin(), sizes.end(), int64_t{0}) != sizes.end()) return 0;
   int64_t offset = 0;
-  for (size_t i = 0; i < sizes.size(); ++i) offset += (sizes[i] - 1) * strides[i];
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    // An empty view reaches nothing, whatever its (possibly huge) strides.
+    if (sizes[i] == 0) return 0;
+    offset += (sizes[i] - 1) * strides[i];
+  }
   return offset;
 }
 
