@@ -77,6 +77,14 @@ int64_t round_up(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
 
+// Where tile t of `tiles` over `size` rows (or columns) starts: on a
+// multiple of `step` (the kernel's MR or NR), so tiles differ by at most
+// one step. 2048 rows in MR = 14 on two threads: 1022 + 1026, where whole
+// halves rounded up to MR gave 1036 + 1012 (the larger 1.2% over half).
+int64_t tile_start(int64_t t, int64_t tiles, int64_t size, int64_t step) {
+  return t == tiles ? size : size * t / tiles / step * step;
+}
+
 // A cache-line aligned buffer that only grows.
 class ScratchBuffer {
  public:
@@ -151,9 +159,8 @@ ThreadScratch& thread_scratch() {
 struct BatchPlan {
   int64_t first_item = 0;       // index of this batch's first item in the job
   int64_t items_per_entry = 0;  // tiles per product
-  int64_t tile_rows = 0;
-  int64_t tile_cols = 0;
-  int64_t tiles_n = 1;
+  int64_t tiles_m = 1;  // row tiles, each a multiple of the kernel's MR rows but the last
+  int64_t tiles_n = 1;  // column tiles, each a multiple of NR columns but the last
   const TypedGemmKernel* kernel = nullptr;
   KernelEpilogue epilogue;
   bool direct_whole_product = false;  // see takes_direct_path_whole
@@ -454,14 +461,18 @@ void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t firs
     int64_t entry = local;
     int64_t i0 = 0;
     int64_t j0 = 0;
+    t.m = batch.m;
+    t.n = batch.n;
     if (plan.items_per_entry != 1) {
       entry = local / plan.items_per_entry;
       const int64_t tile = local % plan.items_per_entry;
-      i0 = (tile / plan.tiles_n) * plan.tile_rows;
-      j0 = (tile % plan.tiles_n) * plan.tile_cols;
+      const int64_t ti = tile / plan.tiles_n;
+      const int64_t tj = tile % plan.tiles_n;
+      i0 = tile_start(ti, plan.tiles_m, batch.m, kern.mr);
+      j0 = tile_start(tj, plan.tiles_n, batch.n, kern.nr);
+      t.m = tile_start(ti + 1, plan.tiles_m, batch.m, kern.mr) - i0;
+      t.n = tile_start(tj + 1, plan.tiles_n, batch.n, kern.nr) - j0;
     }
-    t.m = std::min(plan.tile_rows, batch.m - i0);
-    t.n = std::min(plan.tile_cols, batch.n - j0);
     t.a = static_cast<const char*>(batch.a.data) +
           (entry * batch.a.batch_stride + i0 * t.rs_a) * elem;
     t.b = static_cast<const char*>(batch.b.data) +
@@ -553,9 +564,6 @@ void gemm(const GemmBatch* batches, size_t count) {
     plan.epilogue = kernel_epilogue(b.epilogue);
     plan.direct_whole_product = takes_direct_path_whole(*plan.kernel, b);
     plan.direct = direct_kernel_for(*plan.kernel, b);
-    plan.tile_rows = std::max<int64_t>(b.m, 1);
-    plan.tile_cols = std::max<int64_t>(b.n, 1);
-    plan.tiles_n = 1;
     plan.items_per_entry = 1;
     if (b.batch <= 0 || b.m <= 0 || b.n <= 0) {
       plan.items_per_entry = 0;
@@ -564,13 +572,13 @@ void gemm(const GemmBatch* batches, size_t count) {
     if (split) {
       const int64_t mr = plan.kernel->mr;
       const int64_t nr = plan.kernel->nr;
+      // One tile per thread, at least MR (NR) wide.
       if (b.m >= 2 * threads * mr) {
-        plan.tile_rows = round_up((b.m + threads - 1) / threads, mr);
-        plan.items_per_entry = (b.m + plan.tile_rows - 1) / plan.tile_rows;
+        plan.tiles_m = threads;
+        plan.items_per_entry = threads;
       } else if (b.n >= 2 * threads * nr) {
-        plan.tile_cols = round_up((b.n + threads - 1) / threads, nr);
-        plan.tiles_n = (b.n + plan.tile_cols - 1) / plan.tile_cols;
-        plan.items_per_entry = plan.tiles_n;
+        plan.tiles_n = threads;
+        plan.items_per_entry = threads;
       }
     }
     items += b.batch * plan.items_per_entry;
