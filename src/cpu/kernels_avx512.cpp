@@ -264,6 +264,7 @@ inline __attribute__((always_inline)) void prefetch_tile_rows(const T* c, int64_
 template <int MR, int PanelMR = MR>
 void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t rs_c, int64_t cs_c,
                     int m, int n, const KernelEpilogue& epilogue) {
+  prefetch_tile_rows<MR, 32>(c, rs_c, cs_c, m);
   __m512 lo[MR], hi[MR];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
