@@ -72,7 +72,7 @@ struct Zmm<float> {
   static void mask_storeu(float* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
   static void store(float* p, V v) { _mm512_store_ps(p, v); }
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  // acc + *a * b, *a broadcast by the FMA itself (see fmadd_broadcast).
+  // acc + *a * b, *a broadcast by the FMA itself (see above).
   static V fmadd_broadcast(const float* a, V b, V acc) {
     asm("vfmadd231ps %[a]%{1to16%}, %[b], %[acc]" : [acc] "+v"(acc) : [a] "m"(*a), [b] "v"(b));
     return acc;

@@ -110,11 +110,8 @@ Tensor& forward_out(Tensor& out, const Tensor& input, const Tensor& weight, doub
                    ": out overlaps input; pass a separate tensor");
   SGMM_CHECK_SHAPE(!memory_overlaps(out, weight), op,
                    ": out overlaps weight; pass a separate tensor");
-  const auto requires_grad = [](const TensorImpl& t) {
-    return t.requires_grad || t.grad_fn != nullptr;
-  };
   SGMM_CHECK(!is_grad_enabled() ||
-                 !(requires_grad(in) || requires_grad(w) || requires_grad(o) ||
+                 !(input.requires_grad() || weight.requires_grad() || out.requires_grad() ||
                    (scale_tensor.defined() && scale_tensor.requires_grad())),
              op, ": out= variants do not support autograd, but an argument requires grad; "
              "call scaled_grouped_mm() instead, or run under sgmm::NoGradGuard");
