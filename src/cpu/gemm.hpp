@@ -53,6 +53,7 @@ struct Epilogue {
 };
 
 // batch products C[p] = epilogue(A[p] @ B[p]), A[p] m x k, B[p] k x n, C[p] m x n.
+// (A new field must also go into same_batch in gemm_driver.cpp.)
 struct GemmBatch {
   GemmDType dtype = GemmDType::f32;
   int64_t batch = 0;

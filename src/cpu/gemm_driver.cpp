@@ -155,7 +155,8 @@ ThreadScratch& thread_scratch() {
   return scratch;
 }
 
-// How one batch of the list is cut into work items.
+// How one batch of the list is cut into work items. (A new field must
+// also go into same_plan.)
 struct BatchPlan {
   int64_t first_item = 0;       // index of this batch's first item in the job
   int64_t items_per_entry = 0;  // tiles per product

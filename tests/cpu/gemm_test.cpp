@@ -462,10 +462,10 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
                           {3, 2 * kernel_->mr + 7, 4 * kernel_->nr + 9, 77},
                           {5, 3, 8 * kernel_->nr + 1, 33},
                           {1, 1000, 100, 100},
-                          // 10 columns (AVX-512's narrow kernels) in row tiles,
-                          // and a product whose last column tile on three
-                          // threads is 10 wide (96 + 96 + 10): the narrow
-                          // kernel is a product's choice, never a tile's.
+                          // 10 columns (AVX-512's narrow kernels) in row tiles:
+                          // the narrow kernel is a product's choice, never a
+                          // tile's. Then column tiles of unequal widths
+                          // (64 + 64 + 74 on three threads).
                           {3, 300, 10, 64},
                           {1, 20, 202, 40}};
   for (const Shape& s : shapes) {
@@ -487,6 +487,60 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
       }
     }
   }
+  sgmm::set_num_threads(saved);
+}
+
+// The driver keeps what its workers read of a job per calling thread and
+// rewrites only what changed since the last call (gemm_driver.cpp,
+// same_batch): a call that changes one thing -- the scale, even only its
+// sign of zero, accumulation, C, B's layout -- must get it.
+TEST_P(GemmKernelTest, RepeatedCallsFollowEveryChange) {
+  const int saved = sgmm::get_num_threads();
+  sgmm::set_num_threads(2);
+  const Shape s{4, 40, 50, 40};  // work enough for both threads
+  std::mt19937 rng(5);
+  TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
+  TestMatrices b(dtype_, s.batch, s.k, s.n, Layout::kRowMajor);
+  TestMatrices b_columns(dtype_, s.batch, s.k, s.n, Layout::kColumnMajor);
+  TestMatrices c(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+  TestMatrices other_c(dtype_, s.batch, s.m, s.n, Layout::kRowMajor);
+  a.fill_integers(rng, 4);
+  b.fill_integers(rng, 4);
+  for (int64_t p = 0; p < s.batch; ++p) {
+    for (int64_t i = 0; i < s.k; ++i) {
+      for (int64_t j = 0; j < s.n; ++j) b_columns.set(p, i, j, b.get(p, i, j));
+    }
+  }
+  // Runs the product into `out` and checks every element, its sign included.
+  const auto check_call = [&](const char* what, const TestMatrices& weight, TestMatrices& out,
+                              const Epilogue& epilogue) {
+    const std::vector<double> expected = reference_product(a, weight, out, epilogue);
+    gemm(GemmBatch{dtype_, s.batch, s.m, s.n, s.k, a.operand(), weight.operand(), out.output(),
+                   epilogue});
+    for (int64_t p = 0; p < s.batch; ++p) {
+      for (int64_t i = 0; i < s.m; ++i) {
+        for (int64_t j = 0; j < s.n; ++j) {
+          const double want =
+              round_to_dtype(dtype_, expected[static_cast<size_t>((p * s.m + i) * s.n + j)]);
+          const double got = out.get(p, i, j);
+          if (got != want || std::signbit(got) != std::signbit(want)) {
+            ADD_FAILURE() << what << ": C[" << p << "][" << i << "][" << j << "] is " << got
+                          << ", expected " << want;
+            return;
+          }
+        }
+      }
+    }
+  };
+  check_call("scale 0.5", b, c, Epilogue{0.5, false});
+  check_call("then scale 2", b, c, Epilogue{2.0, false});
+  check_call("then accumulating", b, c, Epilogue{1.0, true});
+  const std::vector<unsigned char> c_before = c.raw();
+  check_call("then another C", b, other_c, Epilogue{1.0, false});
+  EXPECT_TRUE(c.raw() == c_before) << "the previous call's C was written";
+  check_call("then B column-major", b_columns, other_c, Epilogue{1.0, false});
+  check_call("then scale 0", b_columns, other_c, Epilogue{0.0, false});
+  check_call("then scale -0", b_columns, other_c, Epilogue{-0.0, false});
   sgmm::set_num_threads(saved);
 }
 
