@@ -1093,6 +1093,19 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
   }
 }
 
+// For a large A, as direct_block does (see there): the block's rows a
+// prefetch distance ahead of step p, and the next block's rows at p.
+template <int Rows, typename T>
+inline __attribute__((always_inline)) void prefetch_narrow_rows(const T* a, int64_t rs_a,
+                                                                int64_t p) {
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(a + i * rs_a + p + kDirectPrefetchSteps),
+                 _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(a + (Rows + i) * rs_a + p), _MM_HINT_T0);
+  }
+}
+
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
 // B's rows (unit column stride, row stride rs_b).
 template <int Rows, int Tail, bool PrefetchA>
@@ -1110,14 +1123,7 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
   }
   int64_t p = 0;
   for (; p + 8 <= k; p += 8) {
-    if (PrefetchA && (p & 15) == 0) {  // as direct_block does, see there
-#pragma GCC unroll 16
-      for (int i = 0; i < Rows; ++i) {
-        _mm_prefetch(reinterpret_cast<const char*>(a + i * rs_a + p + kDirectPrefetchSteps),
-                     _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(a + (Rows + i) * rs_a + p), _MM_HINT_T0);
-      }
-    }
+    if (PrefetchA && (p & 15) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
     const float* b_rows = b + p * rs_b;
     const __m512 b_tail = narrow_tail_of_b<Tail>(b_rows, rs_b, 8);
     const float* b_row = b_rows;
@@ -1200,14 +1206,7 @@ inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const dou
   }
   for (int64_t p = 0; p < k; p += 4) {
     const int steps = static_cast<int>(k - p < 4 ? k - p : 4);
-    if (PrefetchA && (p & 7) == 0) {  // as direct_block does, see there
-#pragma GCC unroll 16
-      for (int i = 0; i < Rows; ++i) {
-        _mm_prefetch(reinterpret_cast<const char*>(a + i * rs_a + p + kDirectPrefetchSteps),
-                     _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(a + (Rows + i) * rs_a + p), _MM_HINT_T0);
-      }
-    }
+    if (PrefetchA && (p & 7) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
     const double* b_rows = b + p * rs_b;
     const __m512d b_tail = narrow_tail_of_b_f64<Tail>(b_rows, rs_b, steps);
     const __mmask8 valid = static_cast<__mmask8>((1u << steps) - 1u);
