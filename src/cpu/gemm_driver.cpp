@@ -194,6 +194,45 @@ struct TileTask {
   int64_t c_elem;  // bytes of an element where the kernel stores
 };
 
+// The source of a block about to be packed (rows x k elements, addressed
+// as PackPanelsFn reads it), fetched into cache a share at a time while the
+// block before it is multiplied, so that packing reads from cache rather
+// than wait on memory. Fetched as spans of contiguous bytes: the rows when
+// k is contiguous, the k steps when the rows are; other layouts are not
+// fetched.
+class PackSourcePrefetch {
+ public:
+  PackSourcePrefetch() = default;
+  PackSourcePrefetch(const char* src, int64_t row_stride, int64_t k_stride, int64_t rows,
+                     int64_t k, int64_t elem, int64_t shares) {
+    if (rows <= 0 || k <= 0 || shares <= 0) return;
+    if (k_stride == 1) {
+      spans_ = rows, span_stride_ = row_stride * elem, span_bytes_ = k * elem;
+    } else if (row_stride == 1) {
+      spans_ = k, span_stride_ = k_stride * elem, span_bytes_ = rows * elem;
+    } else {
+      return;
+    }
+    src_ = src;
+    per_share_ = (spans_ + shares - 1) / shares;
+  }
+
+  void fetch_share() {
+    if (src_ == nullptr) return;
+    const int64_t end = std::min(spans_, next_ + per_share_);
+    for (; next_ < end; ++next_) {
+      const char* span = src_ + next_ * span_stride_;
+      for (int64_t byte = 0; byte < span_bytes_; byte += 64) __builtin_prefetch(span + byte, 0, 2);
+      __builtin_prefetch(span + span_bytes_ - 1, 0, 2);
+    }
+  }
+
+ private:
+  const char* src_ = nullptr;  // null: nothing to fetch
+  int64_t spans_ = 0, span_stride_ = 0, span_bytes_ = 0;
+  int64_t per_share_ = 0, next_ = 0;
+};
+
 // C[tile] (+)= scale * A[tile rows] @ B[:, tile columns]. The kernel stores
 // straight into C, in the accumulator type (c_elem bytes): the f32/f64
 // output itself, or the float tile of a 16-bit output.
@@ -209,20 +248,39 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
     for (int64_t pc = 0; pc < t.k; pc += kern.kc) {
       const int64_t kb = std::min(kern.kc, t.k - pc);
       const int64_t kp = round_up(kb, kern.k_step);
-      kern.pack_b(t.b + (pc * t.rs_b + jc * t.cs_b) * t.elem, t.cs_b, t.rs_b, nb, kb, packed_b);
+      const int64_t panel_bytes = kern.nr * kp * kern.packed_bytes;
+      // Where B's panel of columns from jr on starts, in this KC x NC block.
+      auto b_source = [&](int64_t jr) { return t.b + (pc * t.rs_b + (jc + jr) * t.cs_b) * t.elem; };
       // Only the first KC step may overwrite C; later steps add to it.
       KernelEpilogue step = epilogue;
       step.add_to_c = epilogue.add_to_c || pc > 0;
       for (int64_t ic = 0; ic < t.m; ic += kern.mc) {
         const int64_t mb = std::min(kern.mc, t.m - ic);
+        const int64_t a_panels = (mb + kern.mr - 1) / kern.mr;
         kern.pack_a(t.a + (ic * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a, t.cs_a, mb, kb, packed_a);
+        PackSourcePrefetch next_a(t.a + ((ic + mb) * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a,
+                                  t.cs_a, std::min(kern.mc, t.m - ic - mb), kb, t.elem,
+                                  a_panels * ((nb + kern.nr - 1) / kern.nr));
         for (int64_t jr = 0; jr < nb; jr += kern.nr) {
-          const char* b_panel = packed_b + jr * kp * kern.packed_bytes;
+          char* b_panel = packed_b + jr / kern.nr * panel_bytes;
           const int n_tile = static_cast<int>(std::min<int64_t>(kern.nr, nb - jr));
+          // The first row block packs B's panels as it reaches them, each
+          // fetched while the one before is multiplied; later blocks reuse them.
+          PackSourcePrefetch next_b;
+          if (ic == 0) {
+            kern.pack_b(b_source(jr), t.cs_b, t.rs_b, n_tile, kb, b_panel);
+            if (jr + kern.nr < nb) {
+              next_b = PackSourcePrefetch(b_source(jr + kern.nr), t.cs_b, t.rs_b,
+                                          std::min<int64_t>(kern.nr, nb - jr - kern.nr), kb,
+                                          t.elem, a_panels);
+            }
+          }
           for (int64_t ir = 0; ir < mb; ir += kern.mr) {
             const char* a_panel = packed_a + ir * kp * kern.packed_bytes;
             const int m_tile = static_cast<int>(std::min<int64_t>(kern.mr, mb - ir));
             char* c = t.c + ((ic + ir) * t.rs_c + (jc + jr) * t.cs_c) * t.c_elem;
+            next_a.fetch_share();
+            next_b.fetch_share();
             kern.kernel(kb, a_panel, b_panel, c, t.rs_c, t.cs_c, m_tile, n_tile, step);
           }
         }
