@@ -285,6 +285,13 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
       for (int64_t ic = 0; ic < t.m; ic += kern.mc) {
         const int64_t mb = std::min(kern.mc, t.m - ic);
         const int64_t a_panels = (mb + kern.mr - 1) / kern.mr;
+        // Where the kernels store this block: C, or the staged float rows.
+        char* const c_block = staged != nullptr
+                                  ? reinterpret_cast<char*>(staged->sums)
+                                  : t.c + (ic * t.rs_c + jc * t.cs_c) * t.c_elem;
+        const int64_t rs_c = staged != nullptr ? staged->ld : t.rs_c;
+        const int64_t cs_c = staged != nullptr ? 1 : t.cs_c;
+        const int64_t c_elem = staged != nullptr ? int64_t{sizeof(float)} : t.c_elem;
         kern.pack_a(t.a + (ic * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a, t.cs_a, mb, kb, packed_a);
         PackSourcePrefetch next_a(t.a + ((ic + mb) * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a,
                                   t.cs_a, std::min(kern.mc, t.m - ic - mb), kb, t.elem,
@@ -306,15 +313,10 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
           for (int64_t ir = 0; ir < mb; ir += kern.mr) {
             const char* a_panel = packed_a + ir * kp * kern.packed_bytes;
             const int m_tile = static_cast<int>(std::min<int64_t>(kern.mr, mb - ir));
+            char* c = c_block + (ir * rs_c + jr * cs_c) * c_elem;
             next_a.fetch_share();
             next_b.fetch_share();
-            if (staged != nullptr) {
-              kern.kernel(kb, a_panel, b_panel, staged->sums + ir * staged->ld + jr, staged->ld, 1,
-                          m_tile, n_tile, step);
-            } else {
-              char* c = t.c + ((ic + ir) * t.rs_c + (jc + jr) * t.cs_c) * t.c_elem;
-              kern.kernel(kb, a_panel, b_panel, c, t.rs_c, t.cs_c, m_tile, n_tile, step);
-            }
+            kern.kernel(kb, a_panel, b_panel, c, rs_c, cs_c, m_tile, n_tile, step);
           }
         }
         if (staged != nullptr) {
