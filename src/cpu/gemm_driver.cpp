@@ -382,6 +382,20 @@ void store_float_rows_as_16bit(const TypedGemmKernel& kern, GemmDType dtype, flo
 
 bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
 
+// Whether a tile of a 16-bit type whose direct kernel is a float one is
+// widened whole and summed by that kernel: A and B row-major, the direct
+// path's sizes, and the widened A and B and the float sums within the
+// scratch every thread reserves. Holds for every row tile of a product for
+// which it holds whole (see direct_kernel_for).
+bool widens_whole(const TypedGemmKernel& kern, const TileTask& t) {
+  static const ScratchSizes sizes = largest_scratch_sizes();
+  const int64_t float_bytes = static_cast<int64_t>(sizeof(float));
+  return kern.widen_rows != nullptr && t.cs_a == 1 && t.cs_b == 1 &&
+         t.m * t.n <= float_tile_capacity(kern) && takes_direct_path(kern, t) &&
+         t.m * t.k * float_bytes <= static_cast<int64_t>(sizes.packed_a) &&
+         t.k * t.n * float_bytes <= static_cast<int64_t>(sizes.packed_b);
+}
+
 // For bf16 and f16 outputs: each block of the tile is summed in float32,
 // then rounded once into C with the epilogue. A sum of one KC step goes
 // MC rows at a time through compute_tile, which packs B once for the tile
@@ -389,30 +403,33 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
 // packed again for every MC rows); a longer sum, as many rows as the float
 // scratch holds at this width (at least MC). A small tile whose kernel has
 // a direct form (bf16 with AVX512_BF16) is summed by it in one go.
-
-void compute_tile_via_float(const TypedGemmKernel& kern, GemmDType dtype, const TileTask& t,
-                            const KernelEpilogue& epilogue, ThreadScratch& scratch) {
+//
+// `direct` is the batch's direct kernel for widened tiles (see
+// direct_kernel_for).
+void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, GemmDType dtype,
+                            const TileTask& t, const KernelEpilogue& epilogue,
+                            ThreadScratch& scratch) {
   const int64_t capacity = float_tile_capacity(kern);  // floats; the scratch holds this
   float* sums = static_cast<float*>(
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
-  if (kern.widen_rows != nullptr) {
+  if (widens_whole(kern, t)) {
     // A small tile of a type whose direct kernel is a float one: A and B
     // widened into the thread's packing buffers (never grown here), then
-    // the float direct kernel, the same sums as the packed path.
-    const size_t a_bytes = static_cast<size_t>(t.m * t.k) * sizeof(float);
-    const size_t b_bytes = static_cast<size_t>(t.k * t.n) * sizeof(float);
-    if (t.cs_a == 1 && t.cs_b == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t) &&
-        a_bytes <= scratch.packed_a.capacity() && b_bytes <= scratch.packed_b.capacity()) {
-      float* a = static_cast<float*>(scratch.packed_a.reserve(a_bytes));
-      float* b = static_cast<float*>(scratch.packed_b.reserve(b_bytes));
-      kern.widen_rows(t.a, t.rs_a, t.m, t.k, a);
-      kern.widen_rows(t.b, t.rs_b, t.k, t.n, b);
-      kern.direct(t.m, t.n, t.k, a, t.k, 1, b, t.n, kern.nr, sums, t.n, 1, plain);
-      store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
-      return;
-    }
-  } else if (t.cs_a == 1 && t.m * t.n <= capacity && takes_direct_path(kern, t)) {
+    // the float direct kernel, the same sums as the packed path (or, for a
+    // product 9 or 10 wide, the narrow kernel's, whatever the tiling).
+    float* a = static_cast<float*>(
+        scratch.packed_a.reserve(static_cast<size_t>(t.m * t.k) * sizeof(float)));
+    float* b = static_cast<float*>(
+        scratch.packed_b.reserve(static_cast<size_t>(t.k * t.n) * sizeof(float)));
+    kern.widen_rows(t.a, t.rs_a, t.m, t.k, a);
+    kern.widen_rows(t.b, t.rs_b, t.k, t.n, b);
+    direct(t.m, t.n, t.k, a, t.k, 1, b, t.n, kern.nr, sums, t.n, 1, plain);
+    store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
+    return;
+  }
+  if (kern.widen_rows == nullptr && t.cs_a == 1 && t.m * t.n <= capacity &&
+      takes_direct_path(kern, t)) {
     // A small tile: A read in place, B read in place or packed (the 16-bit
     // direct kernels take it in their packed layout), the same sums as the
     // packed path.
@@ -506,11 +523,22 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
 // is never split by columns, and its tiles are all direct or all packed
 // whatever the thread count (takes_direct_path cannot refuse a tile that
 // narrow), so every element is summed the same way by any number of threads.
+//
+// A 16-bit product widened to float takes it only when the whole product
+// is widened whole (widens_whole): then so is each of its row tiles.
 DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
-  const bool full_width = b.dtype == GemmDType::f32 || b.dtype == GemmDType::f64;
-  const bool narrow = kern.direct_narrow != nullptr && (b.n == 9 || b.n == 10) &&
-                      b.a.col_stride == 1 && full_width;
-  return narrow ? kern.direct_narrow : kern.direct;
+  if (kern.direct_narrow == nullptr || !(b.n == 9 || b.n == 10) || b.a.col_stride != 1) {
+    return kern.direct;
+  }
+  if (b.dtype == GemmDType::f32 || b.dtype == GemmDType::f64) return kern.direct_narrow;
+  TileTask whole{};
+  whole.m = b.m;
+  whole.n = b.n;
+  whole.k = b.k;
+  whole.cs_a = b.a.col_stride;
+  whole.cs_b = b.b.col_stride;
+  whole.elem = static_cast<int64_t>(gemm_dtype_size(b.dtype));
+  return widens_whole(kern, whole) ? kern.direct_narrow : kern.direct;
 }
 
 // The direct path: B used in place when its columns are contiguous, else
@@ -598,7 +626,7 @@ void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t firs
     } else if (full_width) {
       compute_tile(kern, t, plan.epilogue, thread_scratch());
     } else {
-      compute_tile_via_float(kern, batch.dtype, t, plan.epilogue, thread_scratch());
+      compute_tile_via_float(kern, plan.direct, batch.dtype, t, plan.epilogue, thread_scratch());
     }
   }
 }

@@ -33,7 +33,8 @@ struct TypedGemmKernel {
   // Products 9 or 10 columns wide with A's rows contiguous take this kernel
   // (null: they take `direct`, which leaves 6 or 7 of every 16 lanes idle
   // there). It sums some columns in another order, so the driver picks it
-  // per product (direct_kernel_for).
+  // per product (direct_kernel_for). A float kernel for float16, which
+  // widens small products to float first.
   DirectGemmFn direct_narrow = nullptr;
   // 16-bit outputs: rounds float sums into C rows (null: the driver's
   // generic rounding, which gives the same bits).

@@ -82,6 +82,7 @@ KernelConfig make_avx512_config() {
   config.bf16.store_rows_16bit = store_f32_rows_as_bf16_avx512;
   config.f16.direct = gemm_f32_direct_14x32_avx512;
   config.f16.direct_cols = 64;
+  config.f16.direct_narrow = gemm_f32_direct_narrow_avx512;
   config.f16.widen_rows = widen_f16_rows_avx512;
   config.f16.store_rows_16bit = store_f32_rows_as_f16_avx512;
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
