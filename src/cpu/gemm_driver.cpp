@@ -383,17 +383,14 @@ void store_float_rows_as_16bit(const TypedGemmKernel& kern, GemmDType dtype, flo
 bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
 
 // Whether a tile of a 16-bit type whose direct kernel is a float one is
-// widened whole and summed by that kernel: A and B row-major, the direct
-// path's sizes, and the widened A and B and the float sums within the
-// scratch every thread reserves. Holds for every row tile of a product for
-// which it holds whole (see direct_kernel_for).
-bool widens_whole(const TypedGemmKernel& kern, const TileTask& t) {
+// widened to float and summed by that kernel: A and B row-major, the
+// direct path's sizes, and B widened whole within the scratch every thread
+// reserves. Then it holds for every row tile of a product for which it
+// holds whole (see direct_kernel_for).
+bool widens_to_float(const TypedGemmKernel& kern, const TileTask& t) {
   static const ScratchSizes sizes = largest_scratch_sizes();
-  const int64_t float_bytes = static_cast<int64_t>(sizeof(float));
-  return kern.widen_rows != nullptr && t.cs_a == 1 && t.cs_b == 1 &&
-         t.m * t.n <= float_tile_capacity(kern) && takes_direct_path(kern, t) &&
-         t.m * t.k * float_bytes <= static_cast<int64_t>(sizes.packed_a) &&
-         t.k * t.n * float_bytes <= static_cast<int64_t>(sizes.packed_b);
+  return kern.widen_rows != nullptr && t.cs_a == 1 && t.cs_b == 1 && takes_direct_path(kern, t) &&
+         t.k * t.n * static_cast<int64_t>(sizeof(float)) <= static_cast<int64_t>(sizes.packed_b);
 }
 
 // For bf16 and f16 outputs: each block of the tile is summed in float32,
@@ -413,19 +410,34 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
   float* sums = static_cast<float*>(
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
   const KernelEpilogue plain;  // scale 1, overwrite
-  if (widens_whole(kern, t)) {
-    // A small tile of a type whose direct kernel is a float one: A and B
-    // widened into the thread's packing buffers (never grown here), then
-    // the float direct kernel, the same sums as the packed path (or, for a
-    // product 9 or 10 wide, the narrow kernel's, whatever the tiling).
-    float* a = static_cast<float*>(
-        scratch.packed_a.reserve(static_cast<size_t>(t.m * t.k) * sizeof(float)));
+  if (widens_to_float(kern, t)) {
+    // A tile of a type whose direct kernel is a float one: B widened into
+    // the thread's packing buffer, then A a block of rows at a time (the
+    // scratch is never grown here: a block fits the packed A block and the
+    // float tile), each summed by the float direct kernel and rounded into
+    // C. The same sums as the packed path (or, for a product 9 or 10 wide,
+    // the narrow kernel's, whatever the tiling): a row's sums do not depend
+    // on the rows beside it.
+    static const ScratchSizes sizes = largest_scratch_sizes();
+    const int64_t row_bytes = t.k * static_cast<int64_t>(sizeof(float));
+    // As many rows as fill L1, which each pass over B's columns re-reads
+    // (16x128x256x128 on one thread: 96 -> 107 GFLOP/s, and 64x2048x64x64:
+    // 76 -> 83, against packing; a block of 64 KB: 103 and 85).
+    const int64_t block_bytes =
+        std::min(cpu_features().l1d_bytes, static_cast<int64_t>(sizes.packed_a));
+    const int64_t block_rows = std::max<int64_t>(1, block_bytes / row_bytes);
+    const int64_t rows = std::min({t.m, block_rows, capacity / t.n});
+    float* a = static_cast<float*>(scratch.packed_a.reserve(static_cast<size_t>(rows * row_bytes)));
     float* b = static_cast<float*>(
         scratch.packed_b.reserve(static_cast<size_t>(t.k * t.n) * sizeof(float)));
-    kern.widen_rows(t.a, t.rs_a, t.m, t.k, a);
     kern.widen_rows(t.b, t.rs_b, t.k, t.n, b);
-    direct(t.m, t.n, t.k, a, t.k, 1, b, t.n, kern.nr, sums, t.n, 1, plain);
-    store_float_rows_as_16bit(kern, dtype, sums, t.n, t.m, t.n, t.c, t.rs_c, t.cs_c, epilogue);
+    for (int64_t i0 = 0; i0 < t.m; i0 += rows) {
+      const int64_t mb = std::min(rows, t.m - i0);
+      kern.widen_rows(t.a + i0 * t.rs_a * t.elem, t.rs_a, mb, t.k, a);
+      direct(mb, t.n, t.k, a, t.k, 1, b, t.n, kern.nr, sums, t.n, 1, plain);
+      store_float_rows_as_16bit(kern, dtype, sums, t.n, mb, t.n, t.c + i0 * t.rs_c * t.elem,
+                                t.rs_c, t.cs_c, epilogue);
+    }
     return;
   }
   if (kern.widen_rows == nullptr && t.cs_a == 1 && t.m * t.n <= capacity &&
@@ -525,7 +537,7 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
 // narrow), so every element is summed the same way by any number of threads.
 //
 // A 16-bit product widened to float takes it only when the whole product
-// is widened whole (widens_whole): then so is each of its row tiles.
+// is (widens_to_float): then so is each of its row tiles.
 DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
   if (kern.direct_narrow == nullptr || !(b.n == 9 || b.n == 10) || b.a.col_stride != 1) {
     return kern.direct;
@@ -538,7 +550,7 @@ DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) 
   whole.cs_a = b.a.col_stride;
   whole.cs_b = b.b.col_stride;
   whole.elem = static_cast<int64_t>(gemm_dtype_size(b.dtype));
-  return widens_whole(kern, whole) ? kern.direct_narrow : kern.direct;
+  return widens_to_float(kern, whole) ? kern.direct_narrow : kern.direct;
 }
 
 // The direct path: B used in place when its columns are contiguous, else
