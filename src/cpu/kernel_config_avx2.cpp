@@ -1,8 +1,8 @@
 // AVX2 + FMA: 6x16 f32 and 6x8 f64 tiles. 16 ymm registers: 12 accumulators,
 // two B vectors and one broadcast A value. Small f32 products take the
 // direct kernel, one 16-column panel of B per pass over A. bf16 and f16 are
-// widened to f32 while packing (F16C for f16, a shift for bf16) and use the
-// f32 kernel.
+// widened to f32 while packing (F16C for f16, a shift for bf16), or small
+// tiles before the direct kernel, and use the f32 kernels.
 #include "cpu/kernel_config.hpp"
 
 namespace sgmm::cpu {
@@ -33,6 +33,14 @@ KernelConfig make_avx2_config() {
   config.f16 = {
       "gemm_f32_6x16_avx2", 6, 16, 1, 4, 0, 0, 0, pack_f16_to_f32_6_avx2, pack_f16_to_f32_16_avx2,
       gemm_f32_6x16_avx2};
+  // Small 16-bit tiles are widened to float rows and take the float direct
+  // kernel (see compute_tile_via_float).
+  config.bf16.widen_rows = widen_bf16_rows_avx2;
+  config.f16.widen_rows = widen_f16_rows_avx2;
+  for (TypedGemmKernel* k : {&config.bf16, &config.f16}) {
+    k->direct = gemm_f32_direct_6x16_avx2;
+    k->direct_cols = 16;
+  }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

@@ -277,6 +277,33 @@ float bf16_bits_to_f32(uint16_t bits) {
 
 float f16_bits_to_f32(uint16_t bits) { return _cvtsh_ss(bits); }
 
+// Eight values of a 16-bit format widened to float (exact).
+__m256 bf16_8_to_f32(__m128i bits) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
+}
+__m256 f16_8_to_f32(__m128i bits) { return _mm256_cvtph_ps(bits); }
+
+// Rows of a 16-bit format widened to float rows (see WidenRowsFn): whole
+// vectors, then the row's last values one at a time (AMD microcodes masked
+// stores).
+template <__m256 (*Widen8)(__m128i), float (*Widen1)(uint16_t)>
+void widen_rows(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  const uint16_t* in = static_cast<const uint16_t*>(src);
+  if (rs == cols) {  // contiguous rows: one run (see kernels_avx512.cpp)
+    cols *= rows;
+    rows = 1;
+  }
+  for (int64_t i = 0; i < rows; ++i) {
+    const uint16_t* row = in + i * rs;
+    float* out = dst + i * cols;
+    int64_t j = 0;
+    for (; j + 8 <= cols; j += 8) {
+      _mm256_storeu_ps(out + j, Widen8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + j))));
+    }
+    for (; j < cols; ++j) out[j] = Widen1(row[j]);
+  }
+}
+
 // Transposes an 8x8 block of floats held in 8 registers (row i in r[i]).
 inline __attribute__((always_inline)) void transpose_8x8(__m256 (&r)[8]) {
   __m256 t[8];
@@ -480,6 +507,13 @@ void pack_f16_to_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows,
 void pack_f16_to_f32_16_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k,
                              void* d) {
   pack_16bit_to_f32<16, f16_bits_to_f32>(s, rs, ks, rows, k, d);
+}
+
+void widen_bf16_rows_avx2(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  widen_rows<bf16_8_to_f32, bf16_bits_to_f32>(src, rs, rows, cols, dst);
+}
+void widen_f16_rows_avx2(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  widen_rows<f16_8_to_f32, f16_bits_to_f32>(src, rs, rows, cols, dst);
 }
 
 }  // namespace sgmm::cpu
