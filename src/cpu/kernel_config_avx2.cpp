@@ -37,6 +37,8 @@ KernelConfig make_avx2_config() {
   // kernel (see compute_tile_via_float).
   config.bf16.widen_rows = widen_bf16_rows_avx2;
   config.f16.widen_rows = widen_f16_rows_avx2;
+  config.bf16.store_rows_16bit = store_f32_rows_as_bf16_avx2;
+  config.f16.store_rows_16bit = store_f32_rows_as_f16_avx2;
   for (TypedGemmKernel* k : {&config.bf16, &config.f16}) {
     k->direct = gemm_f32_direct_6x16_avx2;
     k->direct_cols = 16;

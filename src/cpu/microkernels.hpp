@@ -101,6 +101,10 @@ void pack_f16_to_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, voi
 void pack_f16_to_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void widen_bf16_rows_avx2(const void*, int64_t, int64_t, int64_t, float*);
 void widen_f16_rows_avx2(const void*, int64_t, int64_t, int64_t, float*);
+void store_f32_rows_as_bf16_avx2(const float*, int64_t, int64_t, int64_t, void*, int64_t,
+                                 const KernelEpilogue&);
+void store_f32_rows_as_f16_avx2(const float*, int64_t, int64_t, int64_t, void*, int64_t,
+                                const KernelEpilogue&);
 
 // AVX-512 F/BW/DQ/VL + FMA (+ AVX512_BF16 for the bf16 kernel), kernels_avx512.cpp.
 void gemm_f32_14x32_avx512(int64_t, const void*, const void*, void*, int64_t, int64_t, int, int,

@@ -1,8 +1,8 @@
 // The kernel configurations' vector rounding of float sums into 16-bit
-// outputs gives the bits of the scalar rounding (round to nearest even, a NaN
-// kept a quiet NaN), with every epilogue, on ties, denormals, overflow to
-// infinity, NaNs and random bit patterns, and writes nothing past a row; the
-// widening of 16-bit inputs to float is exact.
+// outputs (AVX-512 and AVX2) gives the bits of the scalar rounding (round to
+// nearest even, a NaN kept a quiet NaN), with every epilogue, on ties,
+// denormals, overflow to infinity, NaNs and random bit patterns, and writes
+// nothing past a row; the widening of 16-bit inputs to float is exact.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -80,10 +80,40 @@ void expect_scalar_bits(StoreRows16Fn store, const std::vector<float>& sums,
   }
 }
 
+// The configurations with vector rounding that this CPU can run.
+std::vector<const KernelConfig*> vector_configs() {
+  std::vector<const KernelConfig*> configs;
+  if (kernel_config_supported("avx512")) configs.push_back(&avx512_kernel_config());
+  if (kernel_config_supported("avx2")) configs.push_back(&avx2_kernel_config());
+  return configs;
+}
+
+// Widening is exact: every finite value and the infinities come back, NaNs
+// stay NaNs; rows of stride rs > cols (row by row) and rs == cols (one run).
+void expect_exact_widening(WidenRowsFn widen, const std::vector<uint16_t>& bits,
+                           float (*reference)(uint16_t)) {
+  for (int64_t rs : {kRsC, kCols}) {
+    const int64_t rows = static_cast<int64_t>(bits.size()) / rs;
+    std::vector<float> widened(static_cast<size_t>(rows * kCols), -1.0f);
+    widen(bits.data(), rs, rows, kCols, widened.data());
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < kCols; ++j) {
+        const uint16_t in = bits[static_cast<size_t>(i * rs + j)];
+        const float got = widened[static_cast<size_t>(i * kCols + j)];
+        const float want = reference(in);
+        if (std::isnan(want)) {
+          ASSERT_TRUE(std::isnan(got)) << "bits 0x" << std::hex << in;
+        } else {
+          ASSERT_EQ(to_bits(got), to_bits(want)) << "bits 0x" << std::hex << in << ", rs " << rs;
+        }
+      }
+    }
+  }
+}
+
 TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
-  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
-  const StoreRows16Fn store = avx512_kernel_config().bf16.store_rows_16bit;
-  ASSERT_NE(store, nullptr);
+  const std::vector<const KernelConfig*> configs = vector_configs();
+  if (configs.empty()) GTEST_SKIP() << "this CPU runs no kernels with vector rounding";
 
   const std::vector<uint32_t> specials = {
       0x00000000u, 0x80000000u, 0x00000001u, 0x007fffffu, 0x80400000u,  // zeros, denormals
@@ -99,14 +129,20 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
   std::vector<uint16_t> initial(kRows * kRsC);
   for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
 
-  ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(store, sums, initial, bf16_to_float, reference_bf16));
+  for (const KernelConfig* config : configs) {
+    SCOPED_TRACE(config->name);
+    ASSERT_NE(config->bf16.store_rows_16bit, nullptr);
+    ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(config->bf16.store_rows_16bit, sums, initial,
+                                               bf16_to_float, reference_bf16));
+    if (config->bf16.widen_rows != nullptr) {
+      ASSERT_NO_FATAL_FAILURE(expect_exact_widening(config->bf16.widen_rows, initial, bf16_to_float));
+    }
+  }
 }
 
 TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
-  if (!kernel_config_supported("avx512")) GTEST_SKIP() << "this CPU cannot run the avx512 kernels";
-  const TypedGemmKernel& f16 = avx512_kernel_config().f16;
-  ASSERT_NE(f16.store_rows_16bit, nullptr);
-  ASSERT_NE(f16.widen_rows, nullptr);
+  const std::vector<const KernelConfig*> configs = vector_configs();
+  if (configs.empty()) GTEST_SKIP() << "this CPU runs no kernels with vector rounding";
 
   const std::vector<uint32_t> specials = {
       0x00000000u, 0x80000000u, 0x00000001u, 0x33000000u, 0x33000001u,  // zeros, tiny
@@ -128,20 +164,15 @@ TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
   std::vector<uint16_t> initial(kRows * kRsC);
   for (uint16_t& bits : initial) bits = static_cast<uint16_t>(rng());
 
-  // Widening is exact: every finite half and the infinities come back.
-  std::vector<float> widened(kRows * kRsC);
-  f16.widen_rows(initial.data(), kRsC, kRows, kRsC, widened.data());
-  for (size_t i = 0; i < initial.size(); ++i) {
-    const float want = Half::to_float(initial[i]);
-    if (std::isnan(want)) {
-      ASSERT_TRUE(std::isnan(widened[i])) << "half bits 0x" << std::hex << initial[i];
-    } else {
-      ASSERT_EQ(to_bits(widened[i]), to_bits(want)) << "half bits 0x" << std::hex << initial[i];
-    }
+  for (const KernelConfig* config : configs) {
+    SCOPED_TRACE(config->name);
+    const TypedGemmKernel& f16 = config->f16;
+    ASSERT_NE(f16.store_rows_16bit, nullptr);
+    ASSERT_NE(f16.widen_rows, nullptr);
+    ASSERT_NO_FATAL_FAILURE(expect_exact_widening(f16.widen_rows, initial, Half::to_float));
+    ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(f16.store_rows_16bit, sums, initial,
+                                               Half::to_float, Half::round_from_float));
   }
-
-  ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(f16.store_rows_16bit, sums, initial, Half::to_float,
-                                             Half::round_from_float));
 }
 
 }  // namespace
