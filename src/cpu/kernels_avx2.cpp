@@ -523,8 +523,8 @@ void pack_copy(const void* src_void, int64_t row_stride, int64_t k_stride, int64
 // Packs 16-bit sources as floats: each panel, KChunk k steps at a time, is
 // widened into a float copy in the source's own layout (whole vectors along
 // the contiguous dimension), which pack_copy then packs with the float
-// paths. Widening value by value cost a 64x2048x64x64 float16 product on
-// one thread more than half its time.
+// paths (one thread, float16, value by value before: 64x256x512x256
+// 84 -> 89 GFLOP/s).
 template <int R, __m256 (*Widen8)(__m128i), float (*Widen1)(uint16_t)>
 void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_t rows,
                        int64_t k, void* dst_void) {
@@ -548,10 +548,14 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
       const uint16_t* block = panel + p0 * k_stride;
       float* out = dst + r0 * k + p0 * R;
       if (k_stride == 1) {  // k contiguous: staging row r holds its steps values
-        for (int64_t r = 0; r < height; ++r) widen_run(block + r * row_stride, steps, staging + r * steps);
+        for (int64_t r = 0; r < height; ++r) {
+          widen_run(block + r * row_stride, steps, staging + r * steps);
+        }
         pack_copy<R, float>(staging, steps, 1, height, steps, out);
       } else if (row_stride == 1) {  // rows contiguous: staging step p holds its R values
-        for (int64_t p = 0; p < steps; ++p) widen_run(block + p * k_stride, height, staging + p * R);
+        for (int64_t p = 0; p < steps; ++p) {
+          widen_run(block + p * k_stride, height, staging + p * R);
+        }
         pack_copy<R, float>(staging, 1, R, height, steps, out);
       } else {
         for (int64_t p = 0; p < steps; ++p) {

@@ -135,7 +135,8 @@ TEST(StoreRows16, Bf16VectorRoundingMatchesScalarBitForBit) {
     ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(config->bf16.store_rows_16bit, sums, initial,
                                                bf16_to_float, reference_bf16));
     if (config->bf16.widen_rows != nullptr) {
-      ASSERT_NO_FATAL_FAILURE(expect_exact_widening(config->bf16.widen_rows, initial, bf16_to_float));
+      ASSERT_NO_FATAL_FAILURE(
+          expect_exact_widening(config->bf16.widen_rows, initial, bf16_to_float));
     }
   }
 }
@@ -170,8 +171,8 @@ TEST(StoreRows16, F16VectorRoundingMatchesScalarBitForBit) {
     ASSERT_NE(f16.store_rows_16bit, nullptr);
     ASSERT_NE(f16.widen_rows, nullptr);
     ASSERT_NO_FATAL_FAILURE(expect_exact_widening(f16.widen_rows, initial, Half::to_float));
-    ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(f16.store_rows_16bit, sums, initial,
-                                               Half::to_float, Half::round_from_float));
+    ASSERT_NO_FATAL_FAILURE(expect_scalar_bits(f16.store_rows_16bit, sums, initial, Half::to_float,
+                                               Half::round_from_float));
   }
 }
 
