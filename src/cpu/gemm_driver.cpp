@@ -421,8 +421,9 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
     static const ScratchSizes sizes = largest_scratch_sizes();
     const int64_t row_bytes = t.k * static_cast<int64_t>(sizeof(float));
     // As many rows as fill L1, which each pass over B's columns re-reads
-    // (16x128x256x128 on one thread: 96 -> 107 GFLOP/s, and 64x2048x64x64:
-    // 76 -> 83, against packing; a block of 64 KB: 103 and 85).
+    // (64x2048x64x64 float16 on one thread: 75 -> 82 GFLOP/s against
+    // packing; blocks of 64 KB were 1-2% faster there, 2-3% slower on
+    // 16x128x256x128).
     const int64_t block_bytes =
         std::min(cpu_features().l1d_bytes, static_cast<int64_t>(sizes.packed_a));
     const int64_t block_rows = std::max<int64_t>(1, block_bytes / row_bytes);

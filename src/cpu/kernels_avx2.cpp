@@ -520,7 +520,7 @@ void pack_copy(const void* src_void, int64_t row_stride, int64_t k_stride, int64
   }
 }
 
-// Packs 16-bit sources as floats: each panel, KChunk k steps at a time, is
+// Packs 16-bit sources as floats: each panel, kChunk k steps at a time, is
 // widened into a float copy in the source's own layout (whole vectors along
 // the contiguous dimension), which pack_copy then packs with the float
 // paths (one thread, float16, value by value before: 64x256x512x256

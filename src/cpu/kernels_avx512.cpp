@@ -636,7 +636,7 @@ void pack_f64(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
 }
 
 // 16-bit sources widened to float while packing, for the f32 kernel: each
-// panel, KChunk k steps at a time, widened into a float copy in the
+// panel, kChunk k steps at a time, widened into a float copy in the
 // source's own layout (whole vectors along its contiguous dimension), which
 // pack_f32 then packs (one thread, float16, value by value before:
 // 64x256x512x256 90 -> 100 GFLOP/s, 1x2048x2048x2048 95 -> 106).
