@@ -147,11 +147,18 @@ ScratchSizes largest_scratch_sizes() {
   return sizes;
 }
 
+// Worked out once: every thread reserves these, and the driver's checks of
+// what fits a thread's scratch use them, so no two threads decide apart.
+const ScratchSizes& scratch_sizes() {
+  static const ScratchSizes sizes = largest_scratch_sizes();
+  return sizes;
+}
+
 // Each thread's packing buffers and the float tile for 16-bit outputs,
 // sized once for the largest block, so no later call allocates.
 struct ThreadScratch {
   ThreadScratch() {
-    static const ScratchSizes sizes = largest_scratch_sizes();
+    const ScratchSizes& sizes = scratch_sizes();
     packed_a.reserve(sizes.packed_a);
     packed_b.reserve(sizes.packed_b);
     float_tile.reserve(sizes.float_tile);
@@ -388,9 +395,9 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t);
 // reserves. Then it holds for every row tile of a product for which it
 // holds whole (see direct_kernel_for).
 bool widens_to_float(const TypedGemmKernel& kern, const TileTask& t) {
-  static const ScratchSizes sizes = largest_scratch_sizes();
   return kern.widen_rows != nullptr && t.cs_a == 1 && t.cs_b == 1 && takes_direct_path(kern, t) &&
-         t.k * t.n * static_cast<int64_t>(sizeof(float)) <= static_cast<int64_t>(sizes.packed_b);
+         t.k * t.n * static_cast<int64_t>(sizeof(float)) <=
+             static_cast<int64_t>(scratch_sizes().packed_b);
 }
 
 // For bf16 and f16 outputs: each block of the tile is summed in float32,
@@ -418,14 +425,13 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
     // C. The same sums as the packed path (or, for a product 9 or 10 wide,
     // the narrow kernel's, whatever the tiling): a row's sums do not depend
     // on the rows beside it.
-    static const ScratchSizes sizes = largest_scratch_sizes();
     const int64_t row_bytes = t.k * static_cast<int64_t>(sizeof(float));
     // As many rows as fill L1, which each pass over B's columns re-reads
     // (64x2048x64x64 float16 on one thread: 75 -> 82 GFLOP/s against
     // packing; blocks of 64 KB were 1-2% faster there, 2-3% slower on
     // 16x128x256x128).
     const int64_t block_bytes =
-        std::min(cpu_features().l1d_bytes, static_cast<int64_t>(sizes.packed_a));
+        std::min(cpu_features().l1d_bytes, static_cast<int64_t>(scratch_sizes().packed_a));
     const int64_t block_rows = std::max<int64_t>(1, block_bytes / row_bytes);
     const int64_t rows = std::min({t.m, block_rows, capacity / t.n});
     float* a = static_cast<float*>(scratch.packed_a.reserve(static_cast<size_t>(rows * row_bytes)));
