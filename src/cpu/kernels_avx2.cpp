@@ -532,14 +532,6 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
   alignas(32) float staging[R * kChunk];
   const uint16_t* src = static_cast<const uint16_t*>(src_void);
   float* dst = static_cast<float*>(dst_void);
-  // n values from `in` (unit stride) widened to `out`.
-  const auto widen_run = [](const uint16_t* in, int64_t n, float* out) {
-    int64_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-      _mm256_storeu_ps(out + j, Widen8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + j))));
-    }
-    for (; j < n; ++j) out[j] = Widen1(in[j]);
-  };
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int64_t height = std::min<int64_t>(R, rows - r0);
     const uint16_t* panel = src + r0 * row_stride;
@@ -548,13 +540,11 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
       const uint16_t* block = panel + p0 * k_stride;
       float* out = dst + r0 * k + p0 * R;
       if (k_stride == 1) {  // k contiguous: staging row r holds its steps values
-        for (int64_t r = 0; r < height; ++r) {
-          widen_run(block + r * row_stride, steps, staging + r * steps);
-        }
+        widen_rows<Widen8, Widen1>(block, row_stride, height, steps, staging);
         pack_copy<R, float>(staging, steps, 1, height, steps, out);
       } else if (row_stride == 1) {  // rows contiguous: staging step p holds its R values
         for (int64_t p = 0; p < steps; ++p) {
-          widen_run(block + p * k_stride, height, staging + p * R);
+          widen_rows<Widen8, Widen1>(block + p * k_stride, height, 1, height, staging + p * R);
         }
         pack_copy<R, float>(staging, 1, R, height, steps, out);
       } else {

@@ -475,6 +475,31 @@ __m512 bf16_16_to_f32(__m256i bits) {
 }
 __m512 f16_16_to_f32(__m256i bits) { return _mm512_cvtph_ps(bits); }
 
+// Rows of a 16-bit format widened to float rows (see WidenRowsFn).
+template <__m512 (*Widen16)(__m256i)>
+void widen_rows(const uint16_t* in, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  if (rs == cols) {
+    // Contiguous rows are one run of whole vectors: a B of 64 rows of 10
+    // took a masked load and store per row, a third of a float16 10x64x10
+    // product.
+    cols *= rows;
+    rows = 1;
+  }
+  for (int64_t i = 0; i < rows; ++i) {
+    const uint16_t* row = in + i * rs;
+    float* out = dst + i * cols;
+    int64_t j = 0;
+    for (; j + 16 <= cols; j += 16) {
+      _mm512_storeu_ps(out + j,
+                       Widen16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + j))));
+    }
+    if (j < cols) {
+      const __mmask16 mask = low_mask16(cols - j);
+      _mm512_mask_storeu_ps(out + j, mask, Widen16(_mm256_maskz_loadu_epi16(mask, row + j)));
+    }
+  }
+}
+
 // Transposes a 16x16 block of 32-bit values held in 16 registers (row i in
 // r[i]): four rounds of shuffles, 64 instructions for 256 values.
 void transpose_16x16(__m512 (&r)[16]) {
@@ -647,15 +672,6 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
   alignas(64) float staging[R * kChunk];
   const uint16_t* src = static_cast<const uint16_t*>(src_void);
   float* dst = static_cast<float*>(dst_void);
-  // n values from `in` (unit stride) widened to `out`.
-  const auto widen_run = [](const uint16_t* in, int64_t n, float* out) {
-    int64_t j = 0;
-    for (; j + 16 <= n; j += 16) {
-      _mm512_storeu_ps(out + j,
-                       Widen16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + j))));
-    }
-    for (; j < n; ++j) out[j] = Widen1(in[j]);
-  };
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int64_t height = std::min<int64_t>(R, rows - r0);
     const uint16_t* panel = src + r0 * row_stride;
@@ -664,13 +680,11 @@ void pack_16bit_to_f32(const void* src_void, int64_t row_stride, int64_t k_strid
       const uint16_t* block = panel + p0 * k_stride;
       float* out = dst + r0 * k + p0 * R;
       if (k_stride == 1) {  // k contiguous: staging row r holds its steps values
-        for (int64_t r = 0; r < height; ++r) {
-          widen_run(block + r * row_stride, steps, staging + r * steps);
-        }
+        widen_rows<Widen16>(block, row_stride, height, steps, staging);
         pack_f32<R>(staging, steps, 1, height, steps, out);
       } else if (row_stride == 1) {  // rows contiguous: staging step p holds its R values
         for (int64_t p = 0; p < steps; ++p) {
-          widen_run(block + p * k_stride, height, staging + p * R);
+          widen_rows<Widen16>(block + p * k_stride, height, 1, height, staging + p * R);
         }
         pack_f32<R>(staging, 1, R, height, steps, out);
       } else {
@@ -1427,28 +1441,7 @@ void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m,
 }
 
 void widen_f16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
-  const uint16_t* in = static_cast<const uint16_t*>(src);
-  if (rs == cols) {
-    // Contiguous rows are one run of whole vectors: a B of 64 rows of 10
-    // took a masked load and store per row, a third of a float16 10x64x10
-    // product.
-    cols *= rows;
-    rows = 1;
-  }
-  for (int64_t i = 0; i < rows; ++i) {
-    const uint16_t* row = in + i * rs;
-    float* out = dst + i * cols;
-    int64_t j = 0;
-    for (; j + 16 <= cols; j += 16) {
-      _mm512_storeu_ps(
-          out + j, F16Lanes::widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + j))));
-    }
-    if (j < cols) {
-      const __mmask16 mask = low_mask16(cols - j);
-      _mm512_mask_storeu_ps(out + j, mask,
-                            F16Lanes::widen(_mm256_maskz_loadu_epi16(mask, row + j)));
-    }
-  }
+  widen_rows<f16_16_to_f32>(static_cast<const uint16_t*>(src), rs, rows, cols, dst);
 }
 
 void gemm_f64_direct_14x16_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
