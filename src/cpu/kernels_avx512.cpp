@@ -363,14 +363,16 @@ constexpr int64_t kDirectPrefetchSteps = 32;
 // panels of 2 * Lanes columns (panel q at b + q * b_panel_stride, unit
 // column stride; n <= Lanes * Vectors columns, the last vector masked).
 // Four vectors (two panels) let one broadcast of A feed four FMAs, so a
-// narrow B (64 floats, 32 doubles) is done in one pass over A.
-template <typename T, int Rows, int Vectors, bool PrefetchA>
+// narrow B (64 floats, 32 doubles) is done in one pass over A. Prefetch: the
+// product is large (kDirectPrefetchMinABytes), so A's rows and C's tile are
+// asked for ahead; a small one is in L1/L2, where that only costs.
+template <typename T, int Rows, int Vectors, bool Prefetch>
 void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
                   int64_t b_panel_stride, T* c, int64_t rs_c, int64_t cs_c, int n,
                   const KernelEpilogue& epilogue) {
   using Z = Zmm<T>;
   constexpr int kLanes = Z::kLanes;
-  prefetch_tile_rows<Rows, kLanes * Vectors>(c, rs_c, cs_c, Rows);
+  if (Prefetch) prefetch_tile_rows<Rows, kLanes * Vectors>(c, rs_c, cs_c, Rows);
   typename Z::V acc[Rows][Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
@@ -384,7 +386,7 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     // and for the same lines of the next block's rows (which follow these),
     // so a block never starts on cold rows. Hardware prefetchers track too
     // few streams for this on a large A. Prefetches past A do not fault.
-    if (PrefetchA && (p & 15) == 0) {
+    if (Prefetch && (p & 15) == 0) {
       const T* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
       const T* next_block = a + Rows * rs_a + p * cs_a;
 #pragma GCC unroll 16
@@ -431,33 +433,35 @@ using DirectBlockFn = void (*)(int64_t, const T*, int64_t, int64_t, const T*, in
 constexpr int kDirectMaxVectors = 4;
 constexpr int direct_max_rows(int vectors) { return vectors <= 2 ? kDirectMaxRows : 28 / vectors; }
 
-template <typename T, int Rows, int Vectors, bool PrefetchA>
+template <typename T, int Rows, int Vectors, bool Prefetch>
 constexpr DirectBlockFn<T> direct_block_or_null() {
   if constexpr (Rows <= direct_max_rows(Vectors)) {
-    return direct_block<T, Rows, Vectors, PrefetchA>;
+    return direct_block<T, Rows, Vectors, Prefetch>;
   } else {
     return nullptr;
   }
 }
 
 // The direct blocks by [rows - 1][vectors - 1], rows 1..14 and one to four
-// vectors where they fit; one table without and one with prefetching A.
+// vectors where they fit; one table without and one with prefetching.
 template <typename T>
 using DirectBlockTable =
     std::array<std::array<DirectBlockFn<T>, kDirectMaxVectors>, kDirectMaxRows>;
-template <typename T, bool PrefetchA, int... Rows>
+template <typename T, bool Prefetch, int... Rows>
 constexpr DirectBlockTable<T> direct_block_table(std::integer_sequence<int, Rows...>) {
-  return {{{{direct_block_or_null<T, Rows + 1, 1, PrefetchA>(),
-             direct_block_or_null<T, Rows + 1, 2, PrefetchA>(),
-             direct_block_or_null<T, Rows + 1, 3, PrefetchA>(),
-             direct_block_or_null<T, Rows + 1, 4, PrefetchA>()}}...}};
+  return {{{{direct_block_or_null<T, Rows + 1, 1, Prefetch>(),
+             direct_block_or_null<T, Rows + 1, 2, Prefetch>(),
+             direct_block_or_null<T, Rows + 1, 3, Prefetch>(),
+             direct_block_or_null<T, Rows + 1, 4, Prefetch>()}}...}};
 }
 template <typename T>
 constexpr std::array<DirectBlockTable<T>, 2> kDirectBlocks = {
     direct_block_table<T, false>(std::make_integer_sequence<int, kDirectMaxRows>()),
     direct_block_table<T, true>(std::make_integer_sequence<int, kDirectMaxRows>())};
-// Below this much A per call, A sits in L1/L2 and prefetching it only adds
-// instructions (12% more for 10x64x10).
+// Below this much A per call, A and C sit in L1/L2 and prefetching them only
+// adds instructions: A's prefetches took 12% more for 10x64x10; C's cost
+// 1.5% of 8x100x50x30 and 1% of 32x10x64x10 (one thread: 101 -> 102.5 and
+// 76.7 -> 77.5 GFLOP/s without them).
 constexpr int64_t kDirectPrefetchMinABytes = 64 * 1024;
 
 float bf16_bits_to_f32(uint16_t bits) {
@@ -813,8 +817,8 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
                                  T* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   if (m <= kDirectMaxRows && n <= 2 * kLanes) {
-    const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
-    return kDirectBlocks<T>[prefetch_a][m - 1][(n - 1) / kLanes](
+    const bool prefetch = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
+    return kDirectBlocks<T>[prefetch][m - 1][(n - 1) / kLanes](
         k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, static_cast<int>(n), epilogue);
   }
   direct_product<T>(m, n, k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, epilogue);
@@ -1147,7 +1151,7 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
   }
 }
 
-// For a large A, as direct_block does (see there): the block's rows a
+// For a large product, as direct_block does (see there): the block's rows a
 // prefetch distance ahead of step p, and the next block's rows at p.
 template <int Rows, typename T>
 inline __attribute__((always_inline)) void prefetch_narrow_rows(const T* a, int64_t rs_a,
@@ -1162,12 +1166,12 @@ inline __attribute__((always_inline)) void prefetch_narrow_rows(const T* a, int6
 
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
 // B's rows (unit column stride, row stride rs_b).
-template <int Rows, int Tail, bool PrefetchA>
+template <int Rows, int Tail, bool Prefetch>
 inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const float* a, int64_t rs_a,
                                                             const float* b, int64_t rs_b, float* c,
                                                             int64_t rs_c, int64_t cs_c,
                                                             const KernelEpilogue& epilogue) {
-  prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
+  if (Prefetch) prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
   __m256 acc[Rows];
   __m512 tail[Rows];
 #pragma GCC unroll 16
@@ -1177,7 +1181,7 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
   }
   int64_t p = 0;
   for (; p + 8 <= k; p += 8) {
-    if (PrefetchA && (p & 15) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
+    if (Prefetch && (p & 15) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
     const float* b_rows = b + p * rs_b;
     const __m512 b_tail = narrow_tail_of_b<Tail>(b_rows, rs_b, 8);
     const float* b_row = b_rows;
@@ -1244,13 +1248,13 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
 
 // Rows x (8 + Tail) doubles of C from A's rows in place (unit column
 // stride) and B's rows (unit column stride, row stride rs_b).
-template <int Rows, int Tail, bool PrefetchA>
+template <int Rows, int Tail, bool Prefetch>
 inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const double* a,
                                                             int64_t rs_a, const double* b,
                                                             int64_t rs_b, double* c, int64_t rs_c,
                                                             int64_t cs_c,
                                                             const KernelEpilogue& epilogue) {
-  prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
+  if (Prefetch) prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
   __m512d acc[Rows];
   __m512d tail[Rows];
 #pragma GCC unroll 16
@@ -1260,7 +1264,7 @@ inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const dou
   }
   for (int64_t p = 0; p < k; p += 4) {
     const int steps = static_cast<int>(k - p < 4 ? k - p : 4);
-    if (PrefetchA && (p & 7) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
+    if (Prefetch && (p & 7) == 0) prefetch_narrow_rows<Rows>(a, rs_a, p);
     const double* b_rows = b + p * rs_b;
     const __m512d b_tail = narrow_tail_of_b_f64<Tail>(b_rows, rs_b, steps);
     const __mmask8 valid = static_cast<__mmask8>((1u << steps) - 1u);
@@ -1300,13 +1304,13 @@ inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const dou
 }
 
 // The block for either type (one function per type, rows and tail).
-template <typename T, int Rows, int Tail, bool PrefetchA>
+template <typename T, int Rows, int Tail, bool Prefetch>
 void narrow_block(int64_t k, const T* a, int64_t rs_a, const T* b, int64_t rs_b, T* c, int64_t rs_c,
                   int64_t cs_c, const KernelEpilogue& epilogue) {
   if constexpr (std::is_same_v<T, float>) {
-    narrow_block_f32<Rows, Tail, PrefetchA>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+    narrow_block_f32<Rows, Tail, Prefetch>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   } else {
-    narrow_block_f64<Rows, Tail, PrefetchA>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+    narrow_block_f64<Rows, Tail, Prefetch>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   }
 }
 
@@ -1314,10 +1318,10 @@ template <typename T>
 using NarrowBlockFn = void (*)(int64_t, const T*, int64_t, const T*, int64_t, T*, int64_t, int64_t,
                                const KernelEpilogue&);
 
-template <typename T, int Tail, bool PrefetchA, int... Rows>
+template <typename T, int Tail, bool Prefetch, int... Rows>
 constexpr std::array<NarrowBlockFn<T>, sizeof...(Rows)> narrow_blocks(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_block<T, Rows + 1, Tail, PrefetchA>...}};
+  return {{narrow_block<T, Rows + 1, Tail, Prefetch>...}};
 }
 // By [tail - 1][prefetch A][rows - 1].
 template <typename T>
@@ -1333,8 +1337,8 @@ template <typename T>
 void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, const T* b,
                     int64_t rs_b, T* c, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
-  const bool prefetch_a = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
-  const auto& blocks = kNarrowBlocks<T>[n - 9][prefetch_a];
+  const bool prefetch = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
+  const auto& blocks = kNarrowBlocks<T>[n - 9][prefetch];
   if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
   int64_t i0 = 0;
