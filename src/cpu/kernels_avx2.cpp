@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cpu/microkernels.hpp"
+#include "cpu/row_blocks.hpp"
 
 namespace sgmm::cpu {
 namespace {
@@ -586,14 +587,10 @@ void gemm_f32_direct_6x16_avx2(int64_t m, int64_t n, int64_t k, const void* a_vo
     const int vectors = cols > 8 ? 2 : 1;
     const float* b_panel = b + (j0 / 16) * b_panel_stride;
     const int max_rows = direct_max_rows(vectors);
-    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
-    int64_t i0 = 0;
-    for (int64_t block = 0; block < row_blocks; ++block) {
-      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+    for_each_row_block(m, max_rows, [&](int64_t i0, int64_t rows) {
       kDirectBlocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b,
                                            c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
-      i0 += rows;
-    }
+    });
   }
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "cpu/microkernels.hpp"
+#include "cpu/row_blocks.hpp"
 
 // GCC 12's AVX-512 intrinsics (unpack, zero-extend, shift) pass an
 // "undefined" register as the unused merge source, then warn that it may be
@@ -774,9 +775,8 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 }
 
 // A whole small product on the direct blocks: passes of up to four vectors
-// (two panels) over A, each in row blocks of near-equal height (100 -> 8
-// blocks of 12 or 13, not 7 of 14 and one of 2), so every block amortises
-// its B loads over as many rows as possible.
+// (two panels) over A, each in row blocks of near-equal height
+// (for_each_row_block).
 template <typename T>
 __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, const T* a,
                                               int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
@@ -797,14 +797,10 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
                                  rs_c, cs_c, cols, epilogue);
       continue;
     }
-    const int64_t row_blocks = (m + max_rows - 1) / max_rows;
-    int64_t i0 = 0;
-    for (int64_t block = 0; block < row_blocks; ++block) {
-      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+    for_each_row_block(m, max_rows, [&](int64_t i0, int64_t rows) {
       blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
                                     c + i0 * rs_c + j0 * cs_c, rs_c, cs_c, cols, epilogue);
-      i0 += rows;
-    }
+    });
   }
 }
 
@@ -903,14 +899,10 @@ void bf16_direct_product(bool b_rows, int64_t m, int64_t n, int64_t k, const uin
   for (int64_t j0 = 0; j0 < n; j0 += 32) {
     const int cols = static_cast<int>(n - j0 < 32 ? n - j0 : 32);
     const uint16_t* b_panel = b + (j0 / 32) * b_panel_stride;
-    const int64_t row_blocks = (m + 13) / 14;
-    int64_t i0 = 0;
-    for (int64_t block = 0; block < row_blocks; ++block) {
-      const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+    for_each_row_block(m, 14, [&](int64_t i0, int64_t rows) {
       kBf16DirectBlocks[b_rows][rows - 1][cols > 16 ? 1 : 0](k, a + i0 * rs_a, rs_a, b_panel, rs_b,
                                                              c + i0 * rs_c + j0, rs_c, cols);
-      i0 += rows;
-    }
+    });
   }
 }
 
@@ -1340,13 +1332,9 @@ void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, c
   const bool prefetch = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
   const auto& blocks = kNarrowBlocks<T>[n - 9][prefetch];
   if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
-  const int64_t row_blocks = (m + kNarrowMaxRows - 1) / kNarrowMaxRows;
-  int64_t i0 = 0;
-  for (int64_t block = 0; block < row_blocks; ++block) {
-    const int64_t rows = (m - i0 + (row_blocks - block) - 1) / (row_blocks - block);
+  for_each_row_block(m, kNarrowMaxRows, [&](int64_t i0, int64_t rows) {
     blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
-    i0 += rows;
-  }
+  });
 }
 
 }  // namespace
