@@ -506,8 +506,11 @@ void widen_rows(const uint16_t* in, int64_t rs, int64_t rows, int64_t cols, floa
 }
 
 // Transposes a 16x16 block of 32-bit values held in 16 registers (row i in
-// r[i]): four rounds of shuffles, 64 instructions for 256 values.
-void transpose_16x16(__m512 (&r)[16]) {
+// r[i]): four rounds of shuffles, 64 instructions for 256 values. Inlined:
+// as a call, GCC passed the block through memory both ways and ended with
+// a vzeroupper, which made packing a transposed view 2.2x slower (256 rows
+// of 128: 6.0 -> 2.7 us).
+inline __attribute__((always_inline)) void transpose_16x16(__m512 (&r)[16]) {
   __m512 t[16];
 #pragma GCC unroll 4
   for (int i = 0; i < 16; i += 4) {
@@ -538,7 +541,7 @@ void transpose_16x16(__m512 (&r)[16]) {
 }
 
 // Transposes an 8x8 block of doubles held in 8 registers.
-void transpose_8x8(__m512d (&r)[8]) {
+inline __attribute__((always_inline)) void transpose_8x8(__m512d (&r)[8]) {
   __m512d t[8];
 #pragma GCC unroll 4
   for (int i = 0; i < 8; i += 2) {
