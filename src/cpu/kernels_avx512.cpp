@@ -563,9 +563,47 @@ inline __attribute__((always_inline)) void transpose_8x8(__m512d (&r)[8]) {
   }
 }
 
+// Packing a source whose R values of one k step are contiguous
+// (row_stride == 1; A column-major, B row-major): one or two masked vector
+// copies per panel and k step. Steps are the outer loop, over a group of
+// panels at a time, so the source is read once, in order, a long run of
+// each step's values at a time, which the prefetchers stream from memory;
+// panel by panel, it was read in short strided runs, once for each panel
+// (the input^T of a weight gradient, 64 x 1024 from memory: 26.7 -> 19.5
+// us; in L2: 8.1 -> 5.5 us).
+template <typename T, int R>
+void pack_contiguous_steps(const T* src, int64_t k_stride, int64_t rows, int64_t k, T* dst) {
+  using Z = Zmm<T>;
+  constexpr int kLanes = Z::kLanes;
+  constexpr int64_t kGroupPanels = 8;  // 8 output streams; 256 or 112 floats of a step
+  const int64_t panels = (rows + R - 1) / R;
+  const auto masks = [](int64_t height, typename Z::Mask* lo, typename Z::Mask* hi) {
+    *lo = Z::low_mask(height);
+    *hi = Z::low_mask(height > kLanes ? height - kLanes : 0);
+  };
+  typename Z::Mask full_lo, full_hi, last_lo, last_hi;
+  masks(R, &full_lo, &full_hi);
+  masks(rows - (panels - 1) * R, &last_lo, &last_hi);
+  for (int64_t q0 = 0; q0 < panels; q0 += kGroupPanels) {
+    const int64_t group = panels - q0 < kGroupPanels ? panels - q0 : kGroupPanels;
+    for (int64_t p = 0; p < k; ++p) {
+      const T* s = src + p * k_stride + q0 * R;
+      T* d = dst + q0 * R * k + p * R;
+      for (int64_t q = 0; q < group; ++q) {
+        const bool last = q0 + q == panels - 1;
+        Z::mask_storeu(d, full_lo, Z::maskz_loadu(last ? last_lo : full_lo, s));
+        if (R > kLanes) {
+          Z::mask_storeu(d + kLanes, full_hi, Z::maskz_loadu(last ? last_hi : full_hi, s + kLanes));
+        }
+        s += R;
+        d += R * k;
+      }
+    }
+  }
+}
+
 // Packing into panels of R rows (see PackPanelsFn), three source shapes:
-//  - the R values of one k step contiguous (row_stride == 1; A column-major,
-//    B row-major): one or two masked vector copies per k step;
+//  - the R values of one k step contiguous: pack_contiguous_steps;
 //  - k contiguous (k_stride == 1; A row-major, B column-major, the backward
 //    pass's transposed views): 16 rows x 16 k steps loaded, transposed in
 //    registers and stored as 16 k steps;
@@ -575,22 +613,14 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
               void* dst_void) {
   const float* src = static_cast<const float*>(src_void);
   float* dst = static_cast<float*>(dst_void);
+  if (row_stride == 1) {
+    pack_contiguous_steps<float, R>(src, k_stride, rows, k, dst);
+    return;
+  }
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const float* panel = src + r0 * row_stride;
-    if (row_stride == 1) {
-      __mmask16 load_lo, load_hi, store_lo, store_hi;
-      two_vector_masks<__mmask16, 16>(height, &load_lo, &load_hi);
-      two_vector_masks<__mmask16, 16>(R, &store_lo, &store_hi);
-      for (int64_t p = 0; p < k; ++p) {
-        const float* s = panel + p * k_stride;
-        _mm512_mask_storeu_ps(dst, store_lo, _mm512_maskz_loadu_ps(load_lo, s));
-        if (R > 16) {
-          _mm512_mask_storeu_ps(dst + 16, store_hi, _mm512_maskz_loadu_ps(load_hi, s + 16));
-        }
-        dst += R;
-      }
-    } else if (k_stride == 1) {
+    if (k_stride == 1) {
       for (int64_t p0 = 0; p0 < k; p0 += 16) {
         const int64_t steps = k - p0 < 16 ? k - p0 : 16;
         const __mmask16 k_mask = low_mask16(steps);
@@ -625,20 +655,14 @@ void pack_f64(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
               void* dst_void) {
   const double* src = static_cast<const double*>(src_void);
   double* dst = static_cast<double*>(dst_void);
+  if (row_stride == 1) {
+    pack_contiguous_steps<double, R>(src, k_stride, rows, k, dst);
+    return;
+  }
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const double* panel = src + r0 * row_stride;
-    if (row_stride == 1) {
-      __mmask8 load_lo, load_hi, store_lo, store_hi;
-      two_vector_masks<__mmask8, 8>(height, &load_lo, &load_hi);
-      two_vector_masks<__mmask8, 8>(R, &store_lo, &store_hi);
-      for (int64_t p = 0; p < k; ++p) {
-        const double* s = panel + p * k_stride;
-        _mm512_mask_storeu_pd(dst, store_lo, _mm512_maskz_loadu_pd(load_lo, s));
-        if (R > 8) _mm512_mask_storeu_pd(dst + 8, store_hi, _mm512_maskz_loadu_pd(load_hi, s + 8));
-        dst += R;
-      }
-    } else if (k_stride == 1) {
+    if (k_stride == 1) {
       for (int64_t p0 = 0; p0 < k; p0 += 8) {
         const int64_t steps = k - p0 < 8 ? k - p0 : 8;
         const __mmask8 k_mask = low_mask8(steps);
