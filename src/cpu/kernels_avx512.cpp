@@ -575,7 +575,7 @@ template <typename T, int R>
 void pack_contiguous_steps(const T* src, int64_t k_stride, int64_t rows, int64_t k, T* dst) {
   using Z = Zmm<T>;
   constexpr int kLanes = Z::kLanes;
-  constexpr int64_t kGroupPanels = 8;  // 8 output streams; 256 or 112 floats of a step
+  constexpr int64_t kGroupPanels = 8;  // 8 output streams, up to 256 values of a step
   const int64_t panels = (rows + R - 1) / R;
   const auto masks = [](int64_t height, typename Z::Mask* lo, typename Z::Mask* hi) {
     *lo = Z::low_mask(height);

@@ -17,6 +17,7 @@ namespace {
 template <typename Block>
 inline __attribute__((always_inline)) void for_each_row_block(int64_t m, int64_t max_rows,
                                                               Block&& block) {
+  if (m <= 0) return;
   const int64_t blocks = (m + max_rows - 1) / max_rows;
   const int64_t rows = m / blocks;
   const int64_t taller = m % blocks;
