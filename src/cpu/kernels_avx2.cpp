@@ -11,6 +11,7 @@
 
 #include "cpu/microkernels.hpp"
 #include "cpu/row_blocks.hpp"
+#include "cpu/store_mode.hpp"
 
 namespace sgmm::cpu {
 namespace {
@@ -120,15 +121,6 @@ __m256i low_lanes(int count) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane);
 }
 
-// How a block's sums are combined with C, decided once per block (see
-// kernels_avx512.cpp).
-enum class StoreMode { kPlain, kScaled, kAdd, kScaledAdd };
-
-StoreMode store_mode(const KernelEpilogue& epilogue) {
-  if (epilogue.add_to_c) return epilogue.scale_is_one ? StoreMode::kAdd : StoreMode::kScaledAdd;
-  return epilogue.scale_is_one ? StoreMode::kPlain : StoreMode::kScaled;
-}
-
 template <StoreMode Mode>
 inline __attribute__((always_inline)) __m256 combine_f32(__m256 acc, const float* c, __m256i mask,
                                                          __m256 scale) {
@@ -224,20 +216,9 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
   if (cs_c == 1) {
     const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
     const int last_count = n - 8 * (Vectors - 1);
-    switch (store_mode(epilogue)) {
-      case StoreMode::kPlain:
-        return store_rows_f32<StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, last_count,
-                                                                scale);
-      case StoreMode::kScaled:
-        return store_rows_f32<StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, last_count,
-                                                                 scale);
-      case StoreMode::kAdd:
-        return store_rows_f32<StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, last_count,
-                                                              scale);
-      case StoreMode::kScaledAdd:
-        return store_rows_f32<StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last,
-                                                                    last_count, scale);
-    }
+    return with_store_mode(epilogue, [&](auto mode) {
+      store_rows_f32<decltype(mode)::value, Rows, Vectors>(acc, c, rs_c, last, last_count, scale);
+    });
   }
   alignas(32) float tile[Rows][8 * Vectors];
 #pragma GCC unroll 12
@@ -365,17 +346,9 @@ template <typename Format>
 void store_rows_16bit(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
                       int64_t rs_c, const KernelEpilogue& epilogue) {
   uint16_t* out = static_cast<uint16_t*>(c);
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_rows_16bit<Format, StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaled:
-      return store_rows_16bit<Format, StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kAdd:
-      return store_rows_16bit<Format, StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaledAdd:
-      return store_rows_16bit<Format, StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c,
-                                                             epilogue);
-  }
+  with_store_mode(epilogue, [&](auto mode) {
+    store_rows_16bit<Format, decltype(mode)::value>(sums, ld_sums, m, n, out, rs_c, epilogue);
+  });
 }
 
 // Rows of a 16-bit format widened to float rows (see WidenRowsFn): whole

@@ -14,6 +14,7 @@
 
 #include "cpu/microkernels.hpp"
 #include "cpu/row_blocks.hpp"
+#include "cpu/store_mode.hpp"
 
 // GCC 12's AVX-512 intrinsics (unpack, zero-extend, shift) pass an
 // "undefined" register as the unused merge source, then warn that it may be
@@ -116,17 +117,6 @@ struct Zmm<double> {
   }
 };
 
-// How a tile's sums are combined with C, decided once per tile: C's stores
-// may alias the epilogue as far as the compiler knows, so testing its
-// fields row by row re-reads and re-tests them after every store (up to 8%
-// of a 10x64x10 product in a stand-alone test).
-enum class StoreMode { kPlain, kScaled, kAdd, kScaledAdd };
-
-StoreMode store_mode(const KernelEpilogue& epilogue) {
-  if (epilogue.add_to_c) return epilogue.scale_is_one ? StoreMode::kAdd : StoreMode::kScaledAdd;
-  return epilogue.scale_is_one ? StoreMode::kPlain : StoreMode::kScaled;
-}
-
 template <typename T, StoreMode Mode>
 inline __attribute__((always_inline)) typename Zmm<T>::V combine(typename Zmm<T>::V acc, const T* c,
                                                                  typename Zmm<T>::Mask mask,
@@ -162,16 +152,9 @@ inline __attribute__((always_inline)) void store_rows(
     const typename Zmm<T>::V (&acc)[Rows][Vectors], T* c, int64_t rs_c, typename Zmm<T>::Mask last,
     const KernelEpilogue& epilogue) {
   const typename Zmm<T>::V scale = Zmm<T>::set1(Zmm<T>::scale(epilogue));
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_rows<T, StoreMode::kPlain, Rows, Vectors>(acc, c, rs_c, last, scale);
-    case StoreMode::kScaled:
-      return store_rows<T, StoreMode::kScaled, Rows, Vectors>(acc, c, rs_c, last, scale);
-    case StoreMode::kAdd:
-      return store_rows<T, StoreMode::kAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
-    case StoreMode::kScaledAdd:
-      return store_rows<T, StoreMode::kScaledAdd, Rows, Vectors>(acc, c, rs_c, last, scale);
-  }
+  with_store_mode(epilogue, [&](auto mode) {
+    store_rows<T, decltype(mode)::value, Rows, Vectors>(acc, c, rs_c, last, scale);
+  });
 }
 
 __m512d f64_epilogue(__m512d acc, const double* c, __mmask8 mask, __m512d scale,
@@ -1136,16 +1119,9 @@ inline __attribute__((always_inline)) void store_narrow(const V (&acc)[Rows],
     return Zmm<T>::store_tile(&sums[0][0], 8 + Tail, c, rs_c, cs_c, Rows, 8 + Tail, epilogue);
   }
   const T scale = Zmm<T>::scale(epilogue);
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_narrow_rows<StoreMode::kPlain, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaled:
-      return store_narrow_rows<StoreMode::kScaled, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kAdd:
-      return store_narrow_rows<StoreMode::kAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-    case StoreMode::kScaledAdd:
-      return store_narrow_rows<StoreMode::kScaledAdd, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
-  }
+  with_store_mode(epilogue, [&](auto mode) {
+    store_narrow_rows<decltype(mode)::value, Rows, Tail>(acc, tail_sums, c, rs_c, scale);
+  });
 }
 
 // The last `rest` (< 8) k steps of narrow_block_f32, from A's and B's rows at
@@ -1435,17 +1411,9 @@ template <typename Format>
 void store_rows_16bit(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
                       int64_t rs_c, const KernelEpilogue& epilogue) {
   uint16_t* out = static_cast<uint16_t*>(c);
-  switch (store_mode(epilogue)) {
-    case StoreMode::kPlain:
-      return store_rows_16bit<Format, StoreMode::kPlain>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaled:
-      return store_rows_16bit<Format, StoreMode::kScaled>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kAdd:
-      return store_rows_16bit<Format, StoreMode::kAdd>(sums, ld_sums, m, n, out, rs_c, epilogue);
-    case StoreMode::kScaledAdd:
-      return store_rows_16bit<Format, StoreMode::kScaledAdd>(sums, ld_sums, m, n, out, rs_c,
-                                                             epilogue);
-  }
+  with_store_mode(epilogue, [&](auto mode) {
+    store_rows_16bit<Format, decltype(mode)::value>(sums, ld_sums, m, n, out, rs_c, epilogue);
+  });
 }
 
 }  // namespace
