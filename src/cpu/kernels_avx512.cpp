@@ -348,7 +348,7 @@ constexpr int64_t kDirectPrefetchSteps = 32;
 // column stride; n <= Lanes * Vectors columns, the last vector masked).
 // Four vectors (two panels) let one broadcast of A feed four FMAs, so a
 // narrow B (64 floats, 32 doubles) is done in one pass over A. Prefetch: the
-// product is large (kDirectPrefetchMinABytes), so A's rows and C's tile are
+// product is large (KernelEpilogue::prefetch), so A's rows and C's tile are
 // asked for ahead; a small one is in L1/L2, where that only costs.
 template <typename T, int Rows, int Vectors, bool Prefetch>
 void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
@@ -442,11 +442,6 @@ template <typename T>
 constexpr std::array<DirectBlockTable<T>, 2> kDirectBlocks = {
     direct_block_table<T, false>(std::make_integer_sequence<int, kDirectMaxRows>()),
     direct_block_table<T, true>(std::make_integer_sequence<int, kDirectMaxRows>())};
-// Below this much A per call, A and C sit in L1/L2 and prefetching them only
-// adds instructions: A's prefetches took 12% more for 10x64x10; C's cost
-// 1.5% of 8x100x50x30 and 1% of 32x10x64x10 (one thread: 101 -> 102.5 and
-// 76.7 -> 77.5 GFLOP/s without them).
-constexpr int64_t kDirectPrefetchMinABytes = 64 * 1024;
 
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
@@ -795,8 +790,7 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
   constexpr int kLanes = Zmm<T>::kLanes;
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
-  const DirectBlockTable<T>& blocks =
-      kDirectBlocks<T>[m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes];
+  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[epilogue.prefetch];
   for (int64_t j0 = 0; j0 < n; j0 += kPassCols) {
     const int cols = static_cast<int>(n - j0 < kPassCols ? n - j0 : kPassCols);
     const int vectors = (cols + kLanes - 1) / kLanes;
@@ -823,8 +817,7 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
                                  T* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   if (m <= kDirectMaxRows && n <= 2 * kLanes) {
-    const bool prefetch = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
-    return kDirectBlocks<T>[prefetch][m - 1][(n - 1) / kLanes](
+    return kDirectBlocks<T>[epilogue.prefetch][m - 1][(n - 1) / kLanes](
         k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, static_cast<int>(n), epilogue);
   }
   direct_product<T>(m, n, k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, epilogue);
@@ -1332,8 +1325,7 @@ template <typename T>
 void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, const T* b,
                     int64_t rs_b, T* c, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
-  const bool prefetch = m * k * static_cast<int64_t>(sizeof(T)) >= kDirectPrefetchMinABytes;
-  const auto& blocks = kNarrowBlocks<T>[n - 9][prefetch];
+  const auto& blocks = kNarrowBlocks<T>[n - 9][epilogue.prefetch];
   if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   for_each_row_block(m, kNarrowMaxRows, [&](int64_t i0, int64_t rows) {
     blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);

@@ -18,6 +18,10 @@ struct KernelEpilogue {
   double scale_f64 = 1.0;
   bool scale_is_one = true;
   bool add_to_c = false;
+  // The product is large enough that A and C are likely not in L1/L2: the
+  // direct kernels ask for A's rows and C's tiles ahead of use. Set from
+  // the whole product, so every tile or row chunk of it does the same.
+  bool prefetch = false;
 };
 
 // A micro-kernel multiplies one packed MR x k panel of A by one packed k x NR

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -336,6 +337,22 @@ TEST_P(GemmKernelTest, WideTransposedBAndLongSums) {
     if (!run_and_check(s, Layout::kRowMajor, Layout::kRowMajor, Layout::kRowMajor,
                        Epilogue{-3.0, true}, true, seed++)) {
       return;
+    }
+  }
+}
+
+// A large B with strided columns on the direct path is packed a pass at a
+// time, A's rows in chunks with the next pass's source fetched between
+// them: several passes and chunks, the last of each partial, for A in
+// either layout and both epilogues.
+TEST_P(GemmKernelTest, LargeTransposedBOnTheDirectPath) {
+  const Shape s{2, 5 * kernel_->mr + 3, 200, std::min<int64_t>(128, kernel_->kc)};
+  uint32_t seed = 950;
+  for (Layout a : {Layout::kRowMajor, Layout::kColumnMajor}) {
+    for (const Epilogue& epilogue : {Epilogue{0.125, false}, Epilogue{-3.0, true}}) {
+      if (!run_and_check(s, a, Layout::kColumnMajor, Layout::kRowMajor, epilogue, true, seed++)) {
+        return;
+      }
     }
   }
 }
