@@ -340,23 +340,32 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
 
 constexpr int kDirectMaxRows = 14;
 
-// How far ahead (in k steps) the direct kernel prefetches A's rows.
+// How far ahead (in k steps) the direct kernel prefetches A.
 constexpr int64_t kDirectPrefetchSteps = 32;
+
+// What a direct block asks for ahead of use: nothing (a small product, in
+// L1/L2, where prefetching only costs), or, for a large one
+// (KernelEpilogue::prefetch), C's tile and A's next lines: along its rows
+// when k is contiguous in them, else along its columns (a transposed A, the
+// input^T of a weight gradient, where every k step is a new line: 128 x 128
+// x 256 from memory, one thread, 88.5 -> 95 GFLOP/s). Separate blocks, as
+// a runtime choice between the two cost the row case's loop 4% (64 x 2048
+// x 64 x 64).
+enum DirectPrefetch { kPrefetchNone, kPrefetchRows, kPrefetchColumns };
 
 // Rows x (Lanes * Vectors) elements straight from A (any strides) and B's
 // panels of 2 * Lanes columns (panel q at b + q * b_panel_stride, unit
 // column stride; n <= Lanes * Vectors columns, the last vector masked).
 // Four vectors (two panels) let one broadcast of A feed four FMAs, so a
-// narrow B (64 floats, 32 doubles) is done in one pass over A. Prefetch: the
-// product is large (KernelEpilogue::prefetch), so A's rows and C's tile are
-// asked for ahead; a small one is in L1/L2, where that only costs.
-template <typename T, int Rows, int Vectors, bool Prefetch>
+// narrow B (64 floats, 32 doubles) is done in one pass over A. Prefetch: a
+// DirectPrefetch.
+template <typename T, int Rows, int Vectors, int Prefetch>
 void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
                   int64_t b_panel_stride, T* c, int64_t rs_c, int64_t cs_c, int n,
                   const KernelEpilogue& epilogue) {
   using Z = Zmm<T>;
   constexpr int kLanes = Z::kLanes;
-  if (Prefetch) prefetch_tile_rows<Rows, kLanes * Vectors>(c, rs_c, cs_c, Rows);
+  if (Prefetch != kPrefetchNone) prefetch_tile_rows<Rows, kLanes * Vectors>(c, rs_c, cs_c, Rows);
   typename Z::V acc[Rows][Vectors];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
@@ -370,7 +379,9 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     // and for the same lines of the next block's rows (which follow these),
     // so a block never starts on cold rows. Hardware prefetchers track too
     // few streams for this on a large A. Prefetches past A do not fault.
-    if (Prefetch && (p & 15) == 0) {
+    // Along columns, the step's line (and the next block's, which mostly
+    // shares it) comes one step at a time.
+    if (Prefetch == kPrefetchRows && (p & 15) == 0) {
       const T* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
       const T* next_block = a + Rows * rs_a + p * cs_a;
 #pragma GCC unroll 16
@@ -378,6 +389,11 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
         _mm_prefetch(reinterpret_cast<const char*>(ahead + i * rs_a), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(next_block + i * rs_a), _MM_HINT_T0);
       }
+    }
+    if (Prefetch == kPrefetchColumns) {
+      const T* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
+      _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(ahead + (2 * Rows - 1) * rs_a), _MM_HINT_T0);
     }
     const T* b_row = b + p * rs_b;
     typename Z::V b_vec[Vectors];
@@ -417,7 +433,7 @@ using DirectBlockFn = void (*)(int64_t, const T*, int64_t, int64_t, const T*, in
 constexpr int kDirectMaxVectors = 4;
 constexpr int direct_max_rows(int vectors) { return vectors <= 2 ? kDirectMaxRows : 28 / vectors; }
 
-template <typename T, int Rows, int Vectors, bool Prefetch>
+template <typename T, int Rows, int Vectors, int Prefetch>
 constexpr DirectBlockFn<T> direct_block_or_null() {
   if constexpr (Rows <= direct_max_rows(Vectors)) {
     return direct_block<T, Rows, Vectors, Prefetch>;
@@ -431,7 +447,7 @@ constexpr DirectBlockFn<T> direct_block_or_null() {
 template <typename T>
 using DirectBlockTable =
     std::array<std::array<DirectBlockFn<T>, kDirectMaxVectors>, kDirectMaxRows>;
-template <typename T, bool Prefetch, int... Rows>
+template <typename T, int Prefetch, int... Rows>
 constexpr DirectBlockTable<T> direct_block_table(std::integer_sequence<int, Rows...>) {
   return {{{{direct_block_or_null<T, Rows + 1, 1, Prefetch>(),
              direct_block_or_null<T, Rows + 1, 2, Prefetch>(),
@@ -439,9 +455,16 @@ constexpr DirectBlockTable<T> direct_block_table(std::integer_sequence<int, Rows
              direct_block_or_null<T, Rows + 1, 4, Prefetch>()}}...}};
 }
 template <typename T>
-constexpr std::array<DirectBlockTable<T>, 2> kDirectBlocks = {
-    direct_block_table<T, false>(std::make_integer_sequence<int, kDirectMaxRows>()),
-    direct_block_table<T, true>(std::make_integer_sequence<int, kDirectMaxRows>())};
+constexpr std::array<DirectBlockTable<T>, 3> kDirectBlocks = {
+    direct_block_table<T, kPrefetchNone>(std::make_integer_sequence<int, kDirectMaxRows>()),
+    direct_block_table<T, kPrefetchRows>(std::make_integer_sequence<int, kDirectMaxRows>()),
+    direct_block_table<T, kPrefetchColumns>(std::make_integer_sequence<int, kDirectMaxRows>())};
+
+// Which direct blocks a product takes.
+inline DirectPrefetch direct_prefetch(int64_t cs_a, const KernelEpilogue& epilogue) {
+  if (!epilogue.prefetch) return kPrefetchNone;
+  return cs_a == 1 ? kPrefetchRows : kPrefetchColumns;
+}
 
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
@@ -790,7 +813,7 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
   constexpr int kLanes = Zmm<T>::kLanes;
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
-  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[epilogue.prefetch];
+  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[direct_prefetch(cs_a, epilogue)];
   for (int64_t j0 = 0; j0 < n; j0 += kPassCols) {
     const int cols = static_cast<int>(n - j0 < kPassCols ? n - j0 : kPassCols);
     const int vectors = (cols + kLanes - 1) / kLanes;
@@ -817,7 +840,7 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
                                  T* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   if (m <= kDirectMaxRows && n <= 2 * kLanes) {
-    return kDirectBlocks<T>[epilogue.prefetch][m - 1][(n - 1) / kLanes](
+    return kDirectBlocks<T>[direct_prefetch(cs_a, epilogue)][m - 1][(n - 1) / kLanes](
         k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, static_cast<int>(n), epilogue);
   }
   direct_product<T>(m, n, k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, epilogue);

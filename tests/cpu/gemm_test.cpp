@@ -344,9 +344,10 @@ TEST_P(GemmKernelTest, WideTransposedBAndLongSums) {
 // A large B with strided columns on the direct path is packed a pass at a
 // time, A's rows in chunks with the next pass's source fetched between
 // them: several passes and chunks, the last of each partial, for A in
-// either layout and both epilogues.
+// either layout (each with its own prefetching blocks: A is 64 KB or more)
+// and both epilogues.
 TEST_P(GemmKernelTest, LargeTransposedBOnTheDirectPath) {
-  const Shape s{2, 5 * kernel_->mr + 3, 200, std::min<int64_t>(128, kernel_->kc)};
+  const Shape s{2, 131, 200, std::min<int64_t>(128, kernel_->kc)};
   uint32_t seed = 950;
   for (Layout a : {Layout::kRowMajor, Layout::kColumnMajor}) {
     for (const Epilogue& epilogue : {Epilogue{0.125, false}, Epilogue{-3.0, true}}) {
