@@ -16,7 +16,8 @@ void print_usage(std::ostream& os) {
         "  info     version, CPU features, the GEMM kernel chosen and why, thread count\n"
         "  demo     run the specification's examples and print their result shapes\n"
         "  version  print the version\n"
-        "Environment: SGMM_NUM_THREADS=<n>, SGMM_MAX_ISA=avx512|avx2|generic, SGMM_VERBOSE=1\n";
+        "Environment: SGMM_NUM_THREADS=<n>, SGMM_MAX_ISA=avx512|avx512_no_bf16|avx2|generic,\n"
+        "             SGMM_VERBOSE=1\n";
 }
 
 int run_info() {

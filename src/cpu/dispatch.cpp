@@ -40,6 +40,7 @@ const char* generic_refusal(const CpuFeatures&) { return nullptr; }
 
 constexpr ConfigEntry kConfigs[] = {
     {"avx512", avx512_kernel_config, avx512_refusal},
+    {"avx512_no_bf16", avx512_no_bf16_kernel_config, avx512_refusal},
     {"avx2", avx2_kernel_config, avx2_refusal},
     {"generic", generic_kernel_config, generic_refusal},
 };
@@ -50,6 +51,16 @@ int find_config(const std::string& name) {
     if (name == kConfigs[i].name) return i;
   }
   return -1;
+}
+
+// "avx512, avx512_no_bf16, avx2, generic" (or with another separator).
+std::string config_list(const char* separator) {
+  std::string list;
+  for (int i = 0; i < kConfigCount; ++i) {
+    if (i > 0) list += separator;
+    list += kConfigs[i].name;
+  }
+  return list;
 }
 
 struct AutomaticChoice {
@@ -68,7 +79,8 @@ AutomaticChoice choose_automatically() {
     if (found >= 0) {
       cap = found;
     } else {
-      cap_note = std::string("SGMM_MAX_ISA=") + env + " is not one of avx512|avx2|generic; ignored";
+      cap_note = std::string("SGMM_MAX_ISA=") + env + " is not one of " + config_list("|") +
+                 "; ignored";
     }
   }
   bool taken = false;
@@ -133,7 +145,7 @@ bool kernel_config_supported(const std::string& name) {
 void force_kernel_config(const std::string& name) {
   const int index = find_config(name);
   SGMM_CHECK(index >= 0, "force_kernel_config: unknown kernel configuration '", name,
-             "': expected one of avx512, avx2, generic");
+             "': expected one of ", config_list(", "));
   const char* refusal = kConfigs[index].refusal(cpu_features());
   SGMM_CHECK(refusal == nullptr, "force_kernel_config: this CPU cannot run '", name,
              "': ", refusal);

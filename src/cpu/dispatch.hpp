@@ -1,15 +1,17 @@
 #pragma once
 // Which kernel configuration (micro-kernels + block sizes per ISA) the GEMM
 // driver uses. Chosen once at first use: the best the CPU and OS support,
-// capped by SGMM_MAX_ISA=avx512|avx2|generic; SGMM_VERBOSE=1 logs the choice
-// and why better ones were refused. Tests and benchmarks force one in turn.
+// capped by SGMM_MAX_ISA=avx512|avx512_no_bf16|avx2|generic; SGMM_VERBOSE=1
+// logs the choice and why better ones were refused. Tests and benchmarks
+// force one in turn.
 
 #include <string>
 #include <vector>
 
 namespace sgmm::cpu {
 
-// Every configuration compiled into this build, best first ("avx512", "avx2", "generic").
+// Every configuration compiled into this build, best first ("avx512",
+// "avx512_no_bf16", "avx2", "generic").
 std::vector<std::string> kernel_config_names();
 // Whether this CPU and OS can run it (CPUID and XCR0 both checked).
 bool kernel_config_supported(const std::string& name);

@@ -49,7 +49,7 @@ struct TypedGemmKernel {
 };
 
 struct KernelConfig {
-  const char* name = "";  // "avx512", "avx2", "generic"
+  const char* name = "";  // "avx512", "avx512_no_bf16", "avx2", "generic"
   TypedGemmKernel f32;
   TypedGemmKernel f64;
   TypedGemmKernel bf16;
@@ -64,6 +64,10 @@ void set_block_sizes_from_caches(const CpuFeatures& cpu, TypedGemmKernel* kernel
 // The tables, best first. Each is built on first use; only a supported one
 // may be used to run a kernel (dispatch.cpp checks).
 const KernelConfig& avx512_kernel_config();
+// The AVX-512 kernels without AVX512_BF16's instructions: what a CPU that
+// lacks them runs (avx512_kernel_config there is this one); listed so that
+// path can be forced, tested and measured on a CPU that has them.
+const KernelConfig& avx512_no_bf16_kernel_config();
 const KernelConfig& avx2_kernel_config();
 const KernelConfig& generic_kernel_config();
 

@@ -8,10 +8,12 @@
 namespace sgmm::cpu {
 namespace {
 
-KernelConfig make_avx512_config() {
+// native_bf16: bf16 on vdpbf16ps (AVX512_BF16), else widened to float32
+// while packing, as f16 always is.
+KernelConfig make_avx512_config(const char* name, bool native_bf16) {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;
-  config.name = "avx512";
+  config.name = name;
   config.f32 = {"gemm_f32_14x32_avx512",
                 14,
                 32,
@@ -40,7 +42,7 @@ KernelConfig make_avx512_config() {
                 gemm_f64_direct_14x16_avx512,
                 32};
   config.f64.direct_narrow = gemm_f64_direct_narrow_avx512;
-  if (cpu.avx512_bf16) {
+  if (native_bf16) {
     config.bf16 = {"gemm_bf16_14x32_avx512",
                    14,
                    32,
@@ -94,7 +96,12 @@ KernelConfig make_avx512_config() {
 }  // namespace
 
 const KernelConfig& avx512_kernel_config() {
-  static const KernelConfig config = make_avx512_config();
+  static const KernelConfig config = make_avx512_config("avx512", cpu_features().avx512_bf16);
+  return config;
+}
+
+const KernelConfig& avx512_no_bf16_kernel_config() {
+  static const KernelConfig config = make_avx512_config("avx512_no_bf16", false);
   return config;
 }
 

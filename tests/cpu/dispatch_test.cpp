@@ -16,7 +16,7 @@ namespace {
 
 TEST(Dispatch, ConfigurationsAreListedBestFirstEndingInGeneric) {
   const std::vector<std::string> names = kernel_config_names();
-  ASSERT_EQ(names, (std::vector<std::string>{"avx512", "avx2", "generic"}));
+  ASSERT_EQ(names, (std::vector<std::string>{"avx512", "avx512_no_bf16", "avx2", "generic"}));
   EXPECT_TRUE(kernel_config_supported("generic"));
   EXPECT_FALSE(kernel_config_supported("sse9"));
 }
@@ -25,6 +25,7 @@ TEST(Dispatch, SupportFollowsCpuFeatures) {
   const CpuFeatures& f = cpu_features();
   EXPECT_EQ(kernel_config_supported("avx2"), f.can_run_avx2());
   EXPECT_EQ(kernel_config_supported("avx512"), f.can_run_avx512());
+  EXPECT_EQ(kernel_config_supported("avx512_no_bf16"), f.can_run_avx512());
   // A CPU that can run AVX-512 can run AVX2 (the list is ordered).
   if (kernel_config_supported("avx512")) {
     EXPECT_TRUE(kernel_config_supported("avx2"));
