@@ -2,7 +2,8 @@
 // accumulators, two B vectors and one broadcast A value; 28 independent FMA
 // chains cover the FMA latency (4 cycles) times two FMA pipes several times.
 // bf16 uses vdpbf16ps on pairs along k (float32 accumulation) where the CPU
-// has AVX512_BF16, else it is widened to f32 while packing, like f16.
+// has AVX512_BF16, else it is widened to f32 like f16: while packing, or,
+// for small tiles, to float rows for the float direct kernels.
 #include "cpu/kernel_config.hpp"
 
 namespace sgmm::cpu {
@@ -69,6 +70,7 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
                    pack_bf16_to_f32_14_avx512,
                    pack_bf16_to_f32_32_avx512,
                    gemm_f32_14x32_avx512};
+    config.bf16.widen_rows = widen_bf16_rows_avx512;
   }
   config.f16 = {"gemm_f32_14x32_avx512",
                 14,
@@ -82,11 +84,17 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
                 pack_f16_to_f32_32_avx512,
                 gemm_f32_14x32_avx512};
   config.bf16.store_rows_16bit = store_f32_rows_as_bf16_avx512;
-  config.f16.direct = gemm_f32_direct_14x32_avx512;
-  config.f16.direct_cols = 64;
-  config.f16.direct_narrow = gemm_f32_direct_narrow_avx512;
   config.f16.widen_rows = widen_f16_rows_avx512;
   config.f16.store_rows_16bit = store_f32_rows_as_f16_avx512;
+  // Small tiles of a 16-bit type widened to float (f16, and bf16 without
+  // AVX512_BF16) are widened to float rows and take the float direct
+  // kernels (see compute_tile_via_float), as on AVX2.
+  for (TypedGemmKernel* k : {&config.bf16, &config.f16}) {
+    if (k->widen_rows == nullptr) continue;
+    k->direct = gemm_f32_direct_14x32_avx512;
+    k->direct_cols = 64;
+    k->direct_narrow = gemm_f32_direct_narrow_avx512;
+  }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);
   }

@@ -1446,6 +1446,10 @@ void widen_f16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t co
   widen_rows<f16_16_to_f32>(static_cast<const uint16_t*>(src), rs, rows, cols, dst);
 }
 
+void widen_bf16_rows_avx512(const void* src, int64_t rs, int64_t rows, int64_t cols, float* dst) {
+  widen_rows<bf16_16_to_f32>(static_cast<const uint16_t*>(src), rs, rows, cols, dst);
+}
+
 void gemm_f64_direct_14x16_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
                                   int64_t cs_a, const void* b, int64_t rs_b, int64_t b_panel_stride,
                                   void* c, int64_t rs_c, int64_t cs_c,

@@ -147,6 +147,7 @@ void store_f32_rows_as_bf16_avx512(const float*, int64_t, int64_t, int64_t, void
 void store_f32_rows_as_f16_avx512(const float*, int64_t, int64_t, int64_t, void*, int64_t,
                                   const KernelEpilogue&);
 void widen_f16_rows_avx512(const void*, int64_t, int64_t, int64_t, float*);
+void widen_bf16_rows_avx512(const void*, int64_t, int64_t, int64_t, float*);
 void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
