@@ -34,6 +34,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
                          scale1     sgmm with scale = 1 against scale = 0.125
                          f64        float64 forward (OpenBLAS dgemm, Eigen, libxsmm)
                          bf16       sgmm bfloat16 against its own float32
+                         bf16_widened  the same on AVX-512 without AVX512_BF16 (forced)
                          f16        sgmm float16 against its own float32
                          avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
                          cold       float32 forward with a cold cache, all libraries
@@ -47,8 +48,9 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
   --list-shapes        print the shape list and exit
 )";
 
-const std::vector<std::string> kAllModes = {"forward", "threads1", "backward", "scale1", "f64",
-                                            "bf16",    "f16",      "avx2",     "cold"};
+const std::vector<std::string> kAllModes = {"forward", "threads1",     "backward", "scale1",
+                                            "f64",     "bf16",         "bf16_widened",
+                                            "f16",     "avx2",         "cold"};
 // Small and mid shapes: enough to see each regime in a few seconds.
 const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
 
@@ -186,6 +188,16 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
     spec.sgmm_only = true;
     spec.compare_with = "forward";
     spec.title = "sgmm bfloat16 forward (ratio: bfloat16 over float32)";
+  } else if (mode == "bf16_widened") {
+    // What a CPU with AVX-512 but without AVX512_BF16 runs: bfloat16
+    // widened to float32 (the avx512_no_bf16 configuration).
+    spec.dtype = BenchDType::bf16;
+    spec.sgmm_kernel = "avx512_no_bf16";
+    spec.sgmm_only = true;
+    spec.compare_with = "forward";
+    spec.title =
+        "sgmm bfloat16 forward without AVX512_BF16, widened to float32 (forced avx512_no_bf16; "
+        "ratio: over float32)";
   } else if (mode == "f16") {
     spec.dtype = BenchDType::f16;
     spec.sgmm_only = true;
