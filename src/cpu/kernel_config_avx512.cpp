@@ -9,8 +9,8 @@
 namespace sgmm::cpu {
 namespace {
 
-// native_bf16: bf16 on vdpbf16ps (AVX512_BF16), else widened to float32
-// while packing, as f16 always is.
+// native_bf16: bf16 on vdpbf16ps (AVX512_BF16), else widened to float32,
+// as f16 always is.
 KernelConfig make_avx512_config(const char* name, bool native_bf16) {
   const CpuFeatures& cpu = cpu_features();
   KernelConfig config;

@@ -19,8 +19,8 @@ struct KernelEpilogue {
   bool scale_is_one = true;
   bool add_to_c = false;
   // The product is large enough that A and C are likely not in L1/L2: the
-  // direct kernels ask for A's rows and C's tiles ahead of use. Set from
-  // the whole product, so every tile or row chunk of it does the same.
+  // direct kernels ask for A's next lines and C's tiles ahead of use. Set
+  // from the whole product, so every tile or row chunk of it does the same.
   bool prefetch = false;
 };
 
