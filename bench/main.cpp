@@ -38,6 +38,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
                          f16        sgmm float16 against its own float32
                          avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
                          cold       float32 forward with a cold cache, all libraries
+                         backward_cold  backward with a cold cache, all libraries
   --shapes=LIST        comma-separated shape names (default: all; see --list-shapes)
   --libraries=LIST     only these (sgmm, openblas, onednn, libxsmm, eigen; default: all)
   --threads=N          threads for every library (default 2)
@@ -48,9 +49,9 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
   --list-shapes        print the shape list and exit
 )";
 
-const std::vector<std::string> kAllModes = {"forward", "threads1",     "backward", "scale1",
-                                            "f64",     "bf16",         "bf16_widened",
-                                            "f16",     "avx2",         "cold"};
+const std::vector<std::string> kAllModes = {
+    "forward", "threads1", "backward", "scale1", "f64",          "bf16",
+    "bf16_widened", "f16", "avx2",     "cold",   "backward_cold"};
 // Small and mid shapes: enough to see each regime in a few seconds.
 const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
 
@@ -212,6 +213,10 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
   } else if (mode == "cold") {
     spec.cold_cache = true;
     spec.title = "float32 forward, cold cache, " + threads_text(threads);
+  } else if (mode == "backward_cold") {
+    spec.direction = Direction::backward;
+    spec.cold_cache = true;
+    spec.title = "float32 backward (grad input + grad weight), cold cache, " + threads_text(threads);
   }
   return spec;
 }
