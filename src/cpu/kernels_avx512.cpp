@@ -586,13 +586,10 @@ void pack_contiguous_steps(const T* src, int64_t k_stride, int64_t rows, int64_t
   constexpr int kLanes = Z::kLanes;
   constexpr int64_t kGroupPanels = 8;  // 8 output streams, up to 256 values of a step
   const int64_t panels = (rows + R - 1) / R;
-  const auto masks = [](int64_t height, typename Z::Mask* lo, typename Z::Mask* hi) {
-    *lo = Z::low_mask(height);
-    *hi = Z::low_mask(height > kLanes ? height - kLanes : 0);
-  };
   typename Z::Mask full_lo, full_hi, last_lo, last_hi;
-  masks(R, &full_lo, &full_hi);
-  masks(rows - (panels - 1) * R, &last_lo, &last_hi);
+  two_vector_masks<typename Z::Mask, kLanes>(R, &full_lo, &full_hi);
+  two_vector_masks<typename Z::Mask, kLanes>(static_cast<int>(rows - (panels - 1) * R), &last_lo,
+                                             &last_hi);
   for (int64_t q0 = 0; q0 < panels; q0 += kGroupPanels) {
     const int64_t group = panels - q0 < kGroupPanels ? panels - q0 : kGroupPanels;
     for (int64_t p = 0; p < k; ++p) {
