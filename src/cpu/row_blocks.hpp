@@ -29,5 +29,20 @@ inline __attribute__((always_inline)) void for_each_row_block(int64_t m, int64_t
   }
 }
 
+// The same blocks as for_each_row_block, as at most two runs of equal
+// height: run(first_row, rows, count) for count blocks of `rows` rows from
+// first_row on (100 rows by at most 14: four of 13 from row 0, then four of
+// 12 from row 52), so a kernel can step through a run's blocks itself.
+template <typename Run>
+inline __attribute__((always_inline)) void for_each_row_block_run(int64_t m, int64_t max_rows,
+                                                                  Run&& run) {
+  if (m <= 0) return;
+  const int64_t blocks = (m + max_rows - 1) / max_rows;
+  const int64_t rows = m / blocks;
+  const int64_t taller = m % blocks;
+  if (taller > 0) run(0, rows + 1, taller);
+  run(taller * (rows + 1), rows, blocks - taller);
+}
+
 }  // namespace
 }  // namespace sgmm::cpu
