@@ -8,31 +8,13 @@ namespace sgmm::cpu {
 // different ISA flags, so no inline function may be shared between them.
 namespace {
 
-// Calls block(first_row, rows) for m rows in blocks of at most max_rows and
-// of near-equal height, the taller ones first (100 rows by at most 14: four
-// of 13, then four of 12, not seven of 14 and one of 2), so every block
-// amortises its loads of B over as many rows as possible. One division per
-// product: a division per block, on the path to each block's call, cost
-// 8x100x50x30 about 0.7%.
-template <typename Block>
-inline __attribute__((always_inline)) void for_each_row_block(int64_t m, int64_t max_rows,
-                                                              Block&& block) {
-  if (m <= 0) return;
-  const int64_t blocks = (m + max_rows - 1) / max_rows;
-  const int64_t rows = m / blocks;
-  const int64_t taller = m % blocks;
-  int64_t first_row = 0;
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t height = rows + (b < taller ? 1 : 0);
-    block(first_row, height);
-    first_row += height;
-  }
-}
-
-// The same blocks as for_each_row_block, as at most two runs of equal
-// height: run(first_row, rows, count) for count blocks of `rows` rows from
-// first_row on (100 rows by at most 14: four of 13 from row 0, then four of
-// 12 from row 52), so a kernel can step through a run's blocks itself.
+// Calls run(first_row, rows, count) for m rows in blocks of at most
+// max_rows and of near-equal height, as at most two runs of blocks of equal
+// height, the taller first (100 rows by at most 14: four of 13 from row 0,
+// then four of 12 from row 52; not seven of 14 and one of 2), so every block
+// amortises its loads of B over as many rows as possible, and a kernel can
+// step through a run's blocks itself. One division per product: a division
+// per block, on the path to each block's call, cost 8x100x50x30 about 0.7%.
 template <typename Run>
 inline __attribute__((always_inline)) void for_each_row_block_run(int64_t m, int64_t max_rows,
                                                                   Run&& run) {
@@ -42,6 +24,15 @@ inline __attribute__((always_inline)) void for_each_row_block_run(int64_t m, int
   const int64_t taller = m % blocks;
   if (taller > 0) run(0, rows + 1, taller);
   run(taller * (rows + 1), rows, blocks - taller);
+}
+
+// The same blocks one at a time: block(first_row, rows).
+template <typename Block>
+inline __attribute__((always_inline)) void for_each_row_block(int64_t m, int64_t max_rows,
+                                                              Block&& block) {
+  for_each_row_block_run(m, max_rows, [&](int64_t first_row, int64_t rows, int64_t count) {
+    for (int64_t b = 0; b < count; ++b) block(first_row + b * rows, rows);
+  });
 }
 
 }  // namespace
