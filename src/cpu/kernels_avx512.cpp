@@ -52,13 +52,15 @@ __m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
 // One element type's 512-bit operations, so the direct kernel is written
 // once for float (16 lanes) and double (8 lanes).
 //
-// fmadd_broadcast: the kernels multiply each A value into two or more B
-// vectors. A separate vbroadcastss/sd to a zmm takes a slot of the FP pipes
-// on Zen 4, where the FMAs are the bottleneck; the FMA's own broadcast
-// operand ({1to16}) reads A once per FMA through the load pipes instead. A
-// 13 x 32 float block: 95.5% -> 99.7% of the FMA bound at k = 2000, 92.6% ->
-// 97.9% at k = 50. GCC merges repeated _mm512_set1_ps loads into one
-// broadcast, hence the asm. The sums are the same FMAs, bit for bit.
+// broadcast: the kernels multiply each A value into two or more B vectors,
+// broadcast once into a register. Folding the broadcast into each FMA
+// ({1to16}) saves that register but loads A once per FMA: on a core with
+// two load ports (Cascade Lake) the loads, not the FMAs, then bound a
+// 14 x 32 loop (88% of the FMA peak against 99-100% with vbroadcastss, in
+// L1; one thread, sgmm_bench: quant 95 -> 116, single 102 -> 121 GFLOP/s).
+// On Zen 4 the folded form measured 4-5% faster; the kernels keep the one
+// form, measured on the machine the benchmark runs on. The asm keeps GCC
+// from folding the broadcast back into the FMAs.
 template <typename T>
 struct Zmm;
 
@@ -75,10 +77,11 @@ struct Zmm<float> {
   static void mask_storeu(float* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
   static void store(float* p, V v) { _mm512_store_ps(p, v); }
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  // acc + *a * b, *a broadcast by the FMA itself (see above).
-  static V fmadd_broadcast(const float* a, V b, V acc) {
-    asm("vfmadd231ps %[a]%{1to16%}, %[b], %[acc]" : [acc] "+v"(acc) : [a] "m"(*a), [b] "v"(b));
-    return acc;
+  // *a in every lane (see above).
+  static V broadcast(const float* a) {
+    V r;
+    asm("vbroadcastss %[a], %[r]" : [r] "=v"(r) : [a] "m"(*a));
+    return r;
   }
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
@@ -103,9 +106,10 @@ struct Zmm<double> {
   static void mask_storeu(double* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
   static void store(double* p, V v) { _mm512_store_pd(p, v); }
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
-  static V fmadd_broadcast(const double* a, V b, V acc) {
-    asm("vfmadd231pd %[a]%{1to8%}, %[b], %[acc]" : [acc] "+v"(acc) : [a] "m"(*a), [b] "v"(b));
-    return acc;
+  static V broadcast(const double* a) {
+    V r;
+    asm("vbroadcastsd %[a], %[r]" : [r] "=v"(r) : [a] "m"(*a));
+    return r;
   }
   static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
   static V add(V a, V b) { return _mm512_add_pd(a, b); }
@@ -261,8 +265,9 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
     const __m512 b_hi = _mm512_load_ps(b + 16);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      lo[i] = Zmm<float>::fmadd_broadcast(a + i, b_lo, lo[i]);
-      hi[i] = Zmm<float>::fmadd_broadcast(a + i, b_hi, hi[i]);
+      const __m512 av = Zmm<float>::broadcast(a + i);
+      lo[i] = _mm512_fmadd_ps(av, b_lo, lo[i]);
+      hi[i] = _mm512_fmadd_ps(av, b_hi, hi[i]);
     }
     a += PanelMR;
     b += 32;
@@ -299,8 +304,9 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
     const __m512d b_hi = _mm512_load_pd(b + 8);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      lo[i] = Zmm<double>::fmadd_broadcast(a + i, b_lo, lo[i]);
-      hi[i] = Zmm<double>::fmadd_broadcast(a + i, b_hi, hi[i]);
+      const __m512d av = Zmm<double>::broadcast(a + i);
+      lo[i] = _mm512_fmadd_pd(av, b_lo, lo[i]);
+      hi[i] = _mm512_fmadd_pd(av, b_hi, hi[i]);
     }
     a += MR;
     b += 16;
@@ -413,10 +419,9 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     const T* a_col = a + p * cs_a;
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
+      const typename Z::V av = Z::broadcast(a_col + i * rs_a);
 #pragma GCC unroll 4
-      for (int v = 0; v < Vectors; ++v) {
-        acc[i][v] = Z::fmadd_broadcast(a_col + i * rs_a, b_vec[v], acc[i][v]);
-      }
+      for (int v = 0; v < Vectors; ++v) acc[i][v] = Z::fmadd(av, b_vec[v], acc[i][v]);
     }
   }
   if (cs_c == 1) {
@@ -439,7 +444,9 @@ using DirectBlockFn = void (*)(int64_t, const T*, int64_t, int64_t, const T*, in
 // The most rows a block of v vectors takes: its Rows * v accumulators, the
 // B vectors and a broadcast fit the 32 registers.
 constexpr int kDirectMaxVectors = 4;
-constexpr int direct_max_rows(int vectors) { return vectors <= 2 ? kDirectMaxRows : 28 / vectors; }
+constexpr int direct_max_rows(int vectors) {
+  return vectors <= 2 ? kDirectMaxRows : (31 - vectors) / vectors;
+}
 
 template <typename T, int Rows, int Vectors, DirectPrefetch Prefetch>
 constexpr DirectBlockFn<T> direct_block_or_null() {
