@@ -519,9 +519,9 @@ bool takes_direct_path(const TypedGemmKernel& kern, const TileTask& t) {
 // Whether every tile of a product takes the direct path although its sum
 // may be longer than one KC step. Decided from the product alone, so all
 // of its tiles (whatever the thread count) sum the same way. With A
-// row-major, skipping A's packing wins (256x512x256 on one thread: forward
-// 92 -> 104 GFLOP/s, grad_input 84 -> 90) while what the direct kernel
-// re-reads stays in L2: A, read once per pass over B's columns (64 with
+// row-major, skipping A's packing wins (128x256x128 on one thread: 92
+// GFLOP/s direct against 86 packed) while what the direct kernel re-reads
+// stays in L2: A, read once per pass over B's columns (64 with
 // AVX-512), and a pass's block of B. A larger A (2048x2048) is re-read from
 // memory, and packing wins; so it does for a column-major A (grad_weight's
 // input^T), and for many passes (AVX2's 16-column passes over a 512-wide B:
@@ -538,11 +538,12 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   const int64_t l2 = cpu_features().l2_bytes;
   if (b.k * pass_cols * elem > l2 / 2) return false;
   const int64_t passes = (b.n + pass_cols - 1) / pass_cols;
-  // A, re-read once per pass, must fit half of L2 next to the pass's block
-  // of B. An A as large as L2 is evicted between passes: on a 1 MB-L2
-  // Cascade Lake core the 512x512x512 products (a 1 MB A, 8 passes) ran
-  // direct at 52 GFLOP/s against 94 packed, on one thread.
-  const int64_t max_a_bytes = l2 / 2;
+  // A, re-read once per pass, must fit a quarter of L2 next to the pass's
+  // block of B. On a 1 MB-L2 Cascade Lake core, one thread, packing won
+  // for a 1 MB A (512x512x512, 8 passes: 52 direct against 94 GFLOP/s
+  // packed) and for a 512 KB one (256x512x256, 4 passes: 62-89 against
+  // 98-99).
+  const int64_t max_a_bytes = l2 / 4;
   return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= max_a_bytes);
 }
 
