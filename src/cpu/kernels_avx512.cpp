@@ -997,15 +997,19 @@ namespace {
 // Products 9 or 10 columns wide (attention's scores for short sequences).
 // In float32 a 16-lane vector per row would leave 6 or 7 lanes idle in
 // every FMA, the bound libxsmm and the direct blocks sit at. Here columns
-// 0..7 take 8-lane FMAs (two per cycle, so half the cost of a 16-lane
-// one), and the last one or two columns are dot products along k: lane j
-// of a row's tail accumulator sums k = j (mod 8) for column 8 (lanes 0..7)
-// and column 9 (lanes 8..15), fed by A's row read 8 k at a time and B's
-// tail columns gathered for the same 8 k. Every lane does useful work.
-// (10x64x10: 156 against 191 ns for the 16-lane block, in a stand-alone
-// loop.)
+// 0..7 take two k per 16-lane FMA: lane 2j + t of a row's accumulator sums
+// column j over k = t (mod 2), fed by one 64-bit broadcast of A's row (its
+// two k) and B's two rows interleaved by one permute. The last one or two
+// columns are dot products along k: lane j of a row's tail accumulator
+// sums k = j (mod 8) for column 8 (lanes 0..7) and column 9 (lanes 8..15),
+// fed by A's row read 8 k at a time and B's tail columns gathered for the
+// same 8 k. Every lane does useful work. (Cascade Lake, one thread,
+// 32x10x64x10: 48 GFLOP/s with 8-lane FMAs for columns 0..7, 55 with
+// these; GCC's code for the loop, short of integer registers for A's ten
+// row pointers and B's eight, issues about twice the instructions it needs
+// and bounds it.)
 //
-// The tail's sum runs in a different order from the other kernels', so the
+// These sums run in a different order from the other kernels', so the
 // driver uses this kernel per product, never per tile (see
 // TypedGemmKernel::direct_narrow); each row's sums do not depend on which
 // rows share its block.
@@ -1015,9 +1019,10 @@ namespace {
 // tail takes 4 k at a time: lanes 0..3 of a row's tail sum column 8 over
 // k = 0..3 (mod 4), lanes 4..7 column 9.
 
-// Rows per block for both types: a float row holds an 8-lane and a
-// 16-lane accumulator, a double row two 8-lane ones, 24 registers for 12
-// rows, with B's vectors and A's broadcasts beside them.
+// Rows per block for both types: a row holds two accumulators (16-lane for
+// float, 8-lane for double), 24 registers for 12 rows, with B's vectors and
+// A's broadcasts beside them (blocks of 5 or 6 rows, re-reading B, were
+// slower for 10 rows).
 constexpr int kNarrowMaxRows = 12;
 
 // B's tail columns for `count` consecutive k (from b, row stride rs_b) in
@@ -1152,17 +1157,41 @@ inline __attribute__((always_inline)) void store_narrow(const V (&acc)[Rows],
   });
 }
 
+// B's rows j and j + 1 (columns 0..7) interleaved: lane 2c + t holds
+// column c of row j + t, to meet A's two k broadcast as a pair.
+inline __attribute__((always_inline)) __m512 interleave_rows(__m256 row_j, __m256 row_j1) {
+  const __m512i pairs =
+      _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  return _mm512_permutex2var_ps(_mm512_castps256_ps512(row_j), pairs,
+                                _mm512_castps256_ps512(row_j1));
+}
+
+// A's two consecutive elements at `a` in every pair of lanes, one load
+// (GCC would load the pair, then broadcast it on the shuffle port).
+inline __attribute__((always_inline)) __m512 broadcast_pair(const float* a) {
+  using FloatPair = double __attribute__((may_alias));
+  __m512 r;
+  asm("vbroadcastsd %[a], %[r]" : [r] "=v"(r) : [a] "m"(*reinterpret_cast<const FloatPair*>(a)));
+  return r;
+}
+
 // The last `rest` (< 8) k steps of narrow_block_f32, from A's and B's rows at
-// those steps; the tail's lanes past rest add zeros.
+// those steps; lanes past rest add zeros.
 template <int Rows, int Tail>
 __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_a, const float* b,
-                                           int64_t rs_b, __m256 (&acc)[Rows],
+                                           int64_t rs_b, __m512 (&acc)[Rows],
                                            __m512 (&tail)[Rows]) {
-  for (int j = 0; j < rest; ++j) {
-    const __m256 b_j = _mm256_loadu_ps(b + j * rs_b);
+  for (int j = 0; j < rest; j += 2) {
+    const bool both = j + 1 < rest;
+    const __m256 second = both ? _mm256_loadu_ps(b + (j + 1) * rs_b) : _mm256_setzero_ps();
+    const __m512 b_j = interleave_rows(_mm256_loadu_ps(b + j * rs_b), second);
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
-      acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(a[i * rs_a + j]), b_j, acc[i]);
+      const float* a_j = a + i * rs_a + j;
+      const __m512 a_2 = both ? broadcast_pair(a_j)
+                              : _mm512_castpd_ps(_mm512_broadcastsd_pd(
+                                    _mm_castps_pd(_mm_load_ss(a_j))));
+      acc[i] = _mm512_fmadd_ps(a_2, b_j, acc[i]);
     }
   }
   const __m512 b_tail = narrow_tail_of_b<Tail>(b, rs_b, rest);
@@ -1175,18 +1204,19 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
 }
 
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
-// B's rows (unit column stride, row stride rs_b).
+// B's rows (unit column stride, row stride rs_b). Columns 0..7 take two k
+// per 16-lane FMA: B's rows interleaved in pairs, A's pair broadcast.
 template <int Rows, int Tail, bool Prefetch>
 inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const float* a, int64_t rs_a,
                                                             const float* b, int64_t rs_b, float* c,
                                                             int64_t rs_c, int64_t cs_c,
                                                             const KernelEpilogue& epilogue) {
   if (Prefetch) prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
-  __m256 acc[Rows];
+  __m512 acc_2k[Rows];
   __m512 tail[Rows];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-    acc[i] = _mm256_setzero_ps();
+    acc_2k[i] = _mm512_setzero_ps();
     tail[i] = _mm512_setzero_ps();
   }
   int64_t p = 0;
@@ -1195,12 +1225,12 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
     const float* b_rows = b + p * rs_b;
     const __m512 b_tail = narrow_tail_of_b<Tail>(b_rows, rs_b, 8);
     const float* b_row = b_rows;
-#pragma GCC unroll 8
-    for (int j = 0; j < 8; ++j, b_row += rs_b) {
-      const __m256 b_j = _mm256_loadu_ps(b_row);
+#pragma GCC unroll 4
+    for (int j = 0; j < 8; j += 2, b_row += 2 * rs_b) {
+      const __m512 b_j = interleave_rows(_mm256_loadu_ps(b_row), _mm256_loadu_ps(b_row + rs_b));
 #pragma GCC unroll 16
       for (int i = 0; i < Rows; ++i) {
-        acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(a[i * rs_a + p + j]), b_j, acc[i]);
+        acc_2k[i] = _mm512_fmadd_ps(broadcast_pair(a + i * rs_a + p + j), b_j, acc_2k[i]);
       }
     }
 #pragma GCC unroll 16
@@ -1212,20 +1242,35 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
   if (p < k) {
     // The last k % 8 steps, out of line: inlined, they cost the main loop
     // registers (3% of 10x64x10).
-    __m256 acc_rest[Rows];
+    __m512 acc_rest[Rows];
     __m512 tail_rest[Rows];
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
-      acc_rest[i] = acc[i];
+      acc_rest[i] = acc_2k[i];
       tail_rest[i] = tail[i];
     }
     narrow_rest<Rows, Tail>(static_cast<int>(k - p), a + p, rs_a, b + p * rs_b, rs_b, acc_rest,
                             tail_rest);
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
-      acc[i] = acc_rest[i];
+      acc_2k[i] = acc_rest[i];
       tail[i] = tail_rest[i];
     }
+  }
+  // Columns 0..7, two rows at a time: each column's even and odd k added,
+  // then the rows' eight sums gathered into the two halves.
+  __m256 acc[Rows];
+#pragma GCC unroll 8
+  for (int i = 0; i < Rows; i += 2) {
+    const __m512 u = acc_2k[i];
+    const __m512 v = i + 1 < Rows ? acc_2k[i + 1] : _mm512_setzero_ps();
+    const __m512 sums = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)),
+                                      _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
+    const __m512i by_row =
+        _mm512_set_epi32(15, 14, 11, 10, 7, 6, 3, 2, 13, 12, 9, 8, 5, 4, 1, 0);
+    const __m512 rows = _mm512_permutexvar_ps(by_row, sums);
+    acc[i] = _mm512_castps512_ps256(rows);
+    if (i + 1 < Rows) acc[i + 1] = _mm512_extractf32x8_ps(rows, 1);
   }
   // Each tail's 16 lanes to its two sums, four rows at a time. Unpacking
   // two rows and adding the halves, then two such pairs likewise, leaves
