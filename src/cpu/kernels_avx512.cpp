@@ -83,6 +83,24 @@ struct Zmm<float> {
     asm("vbroadcastss %[a], %[r]" : [r] "=v"(r) : [a] "m"(*a));
     return r;
   }
+  // Row `Row` (0..3) of four from `a`: rs and rs3 are one and three row
+  // strides in bytes (see direct_block).
+  template <int Row>
+  static V broadcast_row(const float* a, int64_t rs, int64_t rs3) {
+    V r;
+    if constexpr (Row == 0) {
+      asm("vbroadcastss (%[a]), %[r]" : [r] "=v"(r) : [a] "r"(a), "m"(*a));
+    } else if constexpr (Row == 1) {
+      asm("vbroadcastss (%[a],%[rs]), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs] "r"(rs), "m"(*a));
+    } else if constexpr (Row == 2) {
+      asm("vbroadcastss (%[a],%[rs],2), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs] "r"(rs), "m"(*a));
+    } else {
+      asm("vbroadcastss (%[a],%[rs3]), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs3] "r"(rs3), "m"(*a));
+    }
+    (void)rs;
+    (void)rs3;
+    return r;
+  }
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static Mask low_mask(int64_t count) { return low_mask16(count); }
@@ -109,6 +127,24 @@ struct Zmm<double> {
   static V broadcast(const double* a) {
     V r;
     asm("vbroadcastsd %[a], %[r]" : [r] "=v"(r) : [a] "m"(*a));
+    return r;
+  }
+  // Row `Row` (0..3) of four from `a`: rs and rs3 are one and three row
+  // strides in bytes (see direct_block).
+  template <int Row>
+  static V broadcast_row(const double* a, int64_t rs, int64_t rs3) {
+    V r;
+    if constexpr (Row == 0) {
+      asm("vbroadcastsd (%[a]), %[r]" : [r] "=v"(r) : [a] "r"(a), "m"(*a));
+    } else if constexpr (Row == 1) {
+      asm("vbroadcastsd (%[a],%[rs]), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs] "r"(rs), "m"(*a));
+    } else if constexpr (Row == 2) {
+      asm("vbroadcastsd (%[a],%[rs],2), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs] "r"(rs), "m"(*a));
+    } else {
+      asm("vbroadcastsd (%[a],%[rs3]), %[r]" : [r] "=v"(r) : [a] "r"(a), [rs3] "r"(rs3), "m"(*a));
+    }
+    (void)rs;
+    (void)rs3;
     return r;
   }
   static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
@@ -378,6 +414,16 @@ inline __attribute__((always_inline)) void prefetch_a_rows(const T* a, int64_t r
   }
 }
 
+// f(std::integral_constant<int, i>) for i = 0 .. Rows - 1.
+template <int Rows, typename F, int... I>
+inline __attribute__((always_inline)) void for_each_row(F&& f, std::integer_sequence<int, I...>) {
+  (f(std::integral_constant<int, I>()), ...);
+}
+template <int Rows, typename F>
+inline __attribute__((always_inline)) void for_each_row(F&& f) {
+  for_each_row<Rows>(f, std::make_integer_sequence<int, Rows>());
+}
+
 // Rows x (Lanes * Vectors) elements straight from A (any strides) and B's
 // panels of 2 * Lanes columns (panel q at b + q * b_panel_stride, unit
 // column stride; n <= Lanes * Vectors columns, the last vector masked).
@@ -398,6 +444,14 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     for (int v = 0; v < Vectors; ++v) acc[i][v] = Z::zero();
   }
   const typename Z::Mask last = Z::low_mask(n - kLanes * (Vectors - 1));
+  // A's rows in groups of four from one base each, addressed with the row
+  // stride scaled in the instruction: GCC 12, left to itself, stepped a
+  // pointer from row to row with one add each, 13 more instructions per k
+  // step of a 14-row block, which made its loop issue-bound.
+  const T* a_group[(Rows + 3) / 4];
+#pragma GCC unroll 4
+  for (int g = 0; g < (Rows + 3) / 4; ++g) a_group[g] = a + 4 * g * rs_a;
+  const int64_t rs_bytes = rs_a * static_cast<int64_t>(sizeof(T));
   for (int64_t p = 0; p < k; ++p) {
     // A is read in place, one value from each of Rows rows per step. Along
     // rows (cs_a == 1), lines come 16 steps at a time; along columns, the
@@ -416,13 +470,13 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
       const T* source = b_row + (v / 2) * b_panel_stride + kLanes * (v % 2);
       b_vec[v] = v == Vectors - 1 ? Z::maskz_loadu(last, source) : Z::loadu(source);
     }
-    const T* a_col = a + p * cs_a;
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      const typename Z::V av = Z::broadcast(a_col + i * rs_a);
+    for_each_row<Rows>([&](auto row) {
+      constexpr int i = decltype(row)::value;
+      const typename Z::V av =
+          Z::template broadcast_row<i % 4>(a_group[i / 4] + p * cs_a, rs_bytes, 3 * rs_bytes);
 #pragma GCC unroll 4
       for (int v = 0; v < Vectors; ++v) acc[i][v] = Z::fmadd(av, b_vec[v], acc[i][v]);
-    }
+    });
   }
   if (cs_c == 1) {
     store_rows<T, Rows, Vectors>(acc, c, rs_c, last, epilogue);
@@ -1005,9 +1059,7 @@ namespace {
 // fed by A's row read 8 k at a time and B's tail columns gathered for the
 // same 8 k. Every lane does useful work. (Cascade Lake, one thread,
 // 32x10x64x10: 48 GFLOP/s with 8-lane FMAs for columns 0..7, 55 with
-// these; GCC's code for the loop, short of integer registers for A's ten
-// row pointers and B's eight, issues about twice the instructions it needs
-// and bounds it.)
+// these; the 8-k step is inline asm, see narrow_step_b.)
 //
 // These sums run in a different order from the other kernels', so the
 // driver uses this kernel per product, never per tile (see
@@ -1160,8 +1212,7 @@ inline __attribute__((always_inline)) void store_narrow(const V (&acc)[Rows],
 // B's rows j and j + 1 (columns 0..7) interleaved: lane 2c + t holds
 // column c of row j + t, to meet A's two k broadcast as a pair.
 inline __attribute__((always_inline)) __m512 interleave_rows(__m256 row_j, __m256 row_j1) {
-  const __m512i pairs =
-      _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i pairs = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
   return _mm512_permutex2var_ps(_mm512_castps256_ps512(row_j), pairs,
                                 _mm512_castps256_ps512(row_j1));
 }
@@ -1173,6 +1224,143 @@ inline __attribute__((always_inline)) __m512 broadcast_pair(const float* a) {
   __m512 r;
   asm("vbroadcastsd %[a], %[r]" : [r] "=v"(r) : [a] "m"(*reinterpret_cast<const FloatPair*>(a)));
   return r;
+}
+
+// The narrow kernel's 8-k step in inline asm. As intrinsics, GCC 12 kept
+// a pointer per row of A and of B, spilled them to the stack, and issued
+// about twice the instructions the step needs (275 for 130 loads, FMAs and
+// shuffles at 10 rows): the loop was bound by issue, not by the load ports.
+// Here A's rows come in groups of three from one base and the row stride
+// (scaled by 0, 1 and 2 in the address), and B's eight rows from two bases
+// and the stride (0, 1, 2 and 3 strides), so the loop keeps every pointer
+// in a register.
+
+// B's rows p..p+7 for the step: pair[j] interleaves rows 2j and 2j + 1
+// (columns 0..7; see interleave_rows), tail holds columns 8 and 9 by column
+// (see narrow_tail_of_b). b0 addresses row 0, b4 row 4; rs and rs3 are one
+// and three row strides in bytes.
+template <int Tail>
+inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const float* b4,
+                                                         int64_t rs, int64_t rs3, __m512i by_pair,
+                                                         __m512i by_column, __m512 (&pair)[4],
+                                                         __m512& tail) {
+  __m512 t;
+  asm("vmovups (%[b0]), %t[p0]\n\t"
+      "vmovups (%[b0],%[rs]), %t[t]\n\t"
+      "vpermt2ps %[t], %[ip], %[p0]\n\t"
+      "vmovups (%[b0],%[rs],2), %t[p1]\n\t"
+      "vmovups (%[b0],%[rs3]), %t[t]\n\t"
+      "vpermt2ps %[t], %[ip], %[p1]\n\t"
+      "vmovups (%[b4]), %t[p2]\n\t"
+      "vmovups (%[b4],%[rs]), %t[t]\n\t"
+      "vpermt2ps %[t], %[ip], %[p2]\n\t"
+      "vmovups (%[b4],%[rs],2), %t[p3]\n\t"
+      "vmovups (%[b4],%[rs3]), %t[t]\n\t"
+      "vpermt2ps %[t], %[ip], %[p3]"
+      : [p0] "=&v"(pair[0]), [p1] "=&v"(pair[1]), [p2] "=&v"(pair[2]), [p3] "=&v"(pair[3]),
+        [t] "=&v"(t)
+      : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3), [ip] "v"(by_pair)
+      : "memory");
+  __m512 u;
+  if constexpr (Tail == 2) {
+    // Rows 0..3's (column 8, column 9) pairs in t, rows 4..7's in u, then
+    // split by column.
+    asm("vmovsd 32(%[b0]), %x[t]\n\t"
+        "vmovhps 32(%[b0],%[rs]), %x[t], %x[t]\n\t"
+        "vmovsd 32(%[b0],%[rs],2), %x[u]\n\t"
+        "vmovhps 32(%[b0],%[rs3]), %x[u], %x[u]\n\t"
+        "vinsertf32x4 $1, %x[u], %t[t], %t[t]\n\t"
+        "vmovsd 32(%[b4]), %x[u]\n\t"
+        "vmovhps 32(%[b4],%[rs]), %x[u], %x[u]\n\t"
+        "vmovsd 32(%[b4],%[rs],2), %x[w]\n\t"
+        "vmovhps 32(%[b4],%[rs3]), %x[w], %x[w]\n\t"
+        "vinsertf32x4 $1, %x[w], %t[u], %t[u]\n\t"
+        "vpermt2ps %[u], %[ic], %[t]"
+        : [t] "=&v"(tail), [u] "=&v"(u), [w] "=&v"(t)
+        : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3), [ic] "v"(by_column)
+        : "memory");
+  } else {
+    // Column 8 of rows 0..3 in t, of rows 4..7 in u; lanes 8..15 zero.
+    asm("vmovss 32(%[b0]), %x[t]\n\t"
+        "vinsertps $0x10, 32(%[b0],%[rs]), %x[t], %x[t]\n\t"
+        "vinsertps $0x20, 32(%[b0],%[rs],2), %x[t], %x[t]\n\t"
+        "vinsertps $0x30, 32(%[b0],%[rs3]), %x[t], %x[t]\n\t"
+        "vmovss 32(%[b4]), %x[u]\n\t"
+        "vinsertps $0x10, 32(%[b4],%[rs]), %x[u], %x[u]\n\t"
+        "vinsertps $0x20, 32(%[b4],%[rs],2), %x[u], %x[u]\n\t"
+        "vinsertps $0x30, 32(%[b4],%[rs3]), %x[u], %x[u]\n\t"
+        "vinsertf32x4 $1, %x[u], %t[t], %t[t]"
+        : [t] "=&v"(tail), [u] "=&v"(u)
+        : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3)
+        : "memory");
+    (void)by_column;
+  }
+}
+
+// One row of A (at ADDR(displacement)) through the step: four pair FMAs
+// into its accumulator C, one 8-k FMA into its tail T.
+#define SGMM_NARROW_ROW(ADDR, C, T) \
+  "vbroadcastsd " ADDR(0) ", %[x]\n\t"                \
+  "vfmadd231ps %[x], %[b0], %[" C "]\n\t"             \
+  "vbroadcastsd " ADDR(8) ", %[x]\n\t"                \
+  "vfmadd231ps %[x], %[b1], %[" C "]\n\t"             \
+  "vbroadcastsd " ADDR(16) ", %[x]\n\t"               \
+  "vfmadd231ps %[x], %[b2], %[" C "]\n\t"             \
+  "vbroadcastsd " ADDR(24) ", %[x]\n\t"               \
+  "vfmadd231ps %[x], %[b3], %[" C "]\n\t"             \
+  "vbroadcastf32x8 " ADDR(0) ", %[x]\n\t"             \
+  "vfmadd231ps %[x], %[bt], %[" T "]\n\t"
+#define SGMM_ROW0(D) #D "(%[a])"
+#define SGMM_ROW1(D) #D "(%[a],%[rs])"
+#define SGMM_ROW2(D) #D "(%[a],%[rs],2)"
+
+// Rows 3g .. 3g + Size - 1 of a block through the step, from a (row 3g at
+// this k) and rs (A's row stride in bytes).
+template <int Rows, int First>
+inline __attribute__((always_inline)) void narrow_step_rows(const float* a, int64_t rs,
+                                                            const __m512 (&pair)[4], __m512 tail,
+                                                            __m512 (&acc)[Rows],
+                                                            __m512 (&tails)[Rows]) {
+  constexpr int Size = std::min(3, Rows - First);
+  __m512 x;
+  if constexpr (Size == 3) {
+    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0") SGMM_NARROW_ROW(SGMM_ROW1, "c1", "t1")
+            SGMM_NARROW_ROW(SGMM_ROW2, "c2", "t2")
+        : [c0] "+v"(acc[First + 0]), [c1] "+v"(acc[First + 1]), [c2] "+v"(acc[First + 2]),
+          [t0] "+v"(tails[First + 0]), [t1] "+v"(tails[First + 1]), [t2] "+v"(tails[First + 2]),
+          [x] "=&v"(x)
+        : [a] "r"(a), [rs] "r"(rs), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]),
+          [b3] "v"(pair[3]), [bt] "v"(tail)
+        : "memory");
+  } else if constexpr (Size == 2) {
+    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0") SGMM_NARROW_ROW(SGMM_ROW1, "c1", "t1")
+        : [c0] "+v"(acc[First + 0]), [c1] "+v"(acc[First + 1]), [t0] "+v"(tails[First + 0]),
+          [t1] "+v"(tails[First + 1]), [x] "=&v"(x)
+        : [a] "r"(a), [rs] "r"(rs), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]),
+          [b3] "v"(pair[3]), [bt] "v"(tail)
+        : "memory");
+  } else {
+    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0")
+        : [c0] "+v"(acc[First + 0]), [t0] "+v"(tails[First + 0]), [x] "=&v"(x)
+        : [a] "r"(a), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]), [b3] "v"(pair[3]),
+          [bt] "v"(tail)
+        : "memory");
+    (void)rs;
+  }
+}
+#undef SGMM_NARROW_ROW
+#undef SGMM_ROW0
+#undef SGMM_ROW1
+#undef SGMM_ROW2
+
+// Rows of a block through one step, in groups of three rows from
+// a_group[g] (row 3g at this k).
+template <int Rows, size_t... G>
+inline __attribute__((always_inline)) void narrow_step_all_rows(
+    std::index_sequence<G...>, const float* const* a_group, int64_t p, int64_t rs,
+    const __m512 (&pair)[4], __m512 tail, __m512 (&acc)[Rows], __m512 (&tails)[Rows]) {
+  (narrow_step_rows<Rows, 3 * static_cast<int>(G)>(a_group[G] + p, rs, pair, tail, acc, tails),
+   ...);
 }
 
 // The last `rest` (< 8) k steps of narrow_block_f32, from A's and B's rows at
@@ -1188,9 +1376,9 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       const float* a_j = a + i * rs_a + j;
-      const __m512 a_2 = both ? broadcast_pair(a_j)
-                              : _mm512_castpd_ps(_mm512_broadcastsd_pd(
-                                    _mm_castps_pd(_mm_load_ss(a_j))));
+      const __m512 a_2 =
+          both ? broadcast_pair(a_j)
+               : _mm512_castpd_ps(_mm512_broadcastsd_pd(_mm_castps_pd(_mm_load_ss(a_j))));
       acc[i] = _mm512_fmadd_ps(a_2, b_j, acc[i]);
     }
   }
@@ -1219,25 +1407,25 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
     acc_2k[i] = _mm512_setzero_ps();
     tail[i] = _mm512_setzero_ps();
   }
-  int64_t p = 0;
-  for (; p + 8 <= k; p += 8) {
-    if (Prefetch && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
-    const float* b_rows = b + p * rs_b;
-    const __m512 b_tail = narrow_tail_of_b<Tail>(b_rows, rs_b, 8);
-    const float* b_row = b_rows;
+  constexpr int kRowGroups = (Rows + 2) / 3;
+  const float* a_group[kRowGroups];
 #pragma GCC unroll 4
-    for (int j = 0; j < 8; j += 2, b_row += 2 * rs_b) {
-      const __m512 b_j = interleave_rows(_mm256_loadu_ps(b_row), _mm256_loadu_ps(b_row + rs_b));
-#pragma GCC unroll 16
-      for (int i = 0; i < Rows; ++i) {
-        acc_2k[i] = _mm512_fmadd_ps(broadcast_pair(a + i * rs_a + p + j), b_j, acc_2k[i]);
-      }
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      const __m512 a_8 = _mm512_broadcast_f32x8(_mm256_loadu_ps(a + i * rs_a + p));
-      tail[i] = _mm512_fmadd_ps(a_8, b_tail, tail[i]);
-    }
+  for (int g = 0; g < kRowGroups; ++g) a_group[g] = a + 3 * g * rs_a;
+  const int64_t rs_a_bytes = rs_a * static_cast<int64_t>(sizeof(float));
+  const int64_t rs_b_bytes = rs_b * static_cast<int64_t>(sizeof(float));
+  const __m512i by_pair = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+  const __m512i by_column =
+      _mm512_set_epi32(23, 21, 19, 17, 7, 5, 3, 1, 22, 20, 18, 16, 6, 4, 2, 0);
+  const float* b_rows = b;
+  int64_t p = 0;
+  for (; p + 8 <= k; p += 8, b_rows += 8 * rs_b) {
+    if (Prefetch && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
+    __m512 pair[4];
+    __m512 b_tail;
+    narrow_step_b<Tail>(b_rows, b_rows + 4 * rs_b, rs_b_bytes, 3 * rs_b_bytes, by_pair, by_column,
+                        pair, b_tail);
+    narrow_step_all_rows<Rows>(std::make_index_sequence<kRowGroups>(), a_group, p, rs_a_bytes, pair,
+                               b_tail, acc_2k, tail);
   }
   if (p < k) {
     // The last k % 8 steps, out of line: inlined, they cost the main loop
@@ -1266,8 +1454,7 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
     const __m512 v = i + 1 < Rows ? acc_2k[i + 1] : _mm512_setzero_ps();
     const __m512 sums = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)),
                                       _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
-    const __m512i by_row =
-        _mm512_set_epi32(15, 14, 11, 10, 7, 6, 3, 2, 13, 12, 9, 8, 5, 4, 1, 0);
+    const __m512i by_row = _mm512_set_epi32(15, 14, 11, 10, 7, 6, 3, 2, 13, 12, 9, 8, 5, 4, 1, 0);
     const __m512 rows = _mm512_permutexvar_ps(by_row, sums);
     acc[i] = _mm512_castps512_ps256(rows);
     if (i + 1 < Rows) acc[i + 1] = _mm512_extractf32x8_ps(rows, 1);
@@ -1481,8 +1668,8 @@ void store_f32_rows_as_bf16_avx512(const float* sums, int64_t ld_sums, int64_t m
                                    void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
   store_rows_16bit<Bf16Lanes>(sums, ld_sums, m, n, c, rs_c, epilogue);
 }
-void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n,
-                                  void* c, int64_t rs_c, const KernelEpilogue& epilogue) {
+void store_f32_rows_as_f16_avx512(const float* sums, int64_t ld_sums, int64_t m, int64_t n, void* c,
+                                  int64_t rs_c, const KernelEpilogue& epilogue) {
   store_rows_16bit<F16Lanes>(sums, ld_sums, m, n, c, rs_c, epilogue);
 }
 

@@ -282,12 +282,13 @@ TEST_P(GemmKernelTest, ExactForNarrowProducts) {
 // B in a heap block exactly as large as its elements, so AddressSanitizer
 // sees any read past its end: kernels that read B's rows as whole vectors
 // must stop short of it, for every width, for B's own row stride (a narrow
-// row-major B) and for a row stride of 0 (one row repeated).
+// row-major B) and for a row stride of 0 (one row repeated); k of 8 and 11
+// reach the narrow kernels' 8-step loop.
 TEST_P(GemmKernelTest, ReadsNothingPastTheEndOfB) {
   const size_t elem = gemm_dtype_size(dtype_);
   std::mt19937 rng(77);
   for (int64_t n = 1; n <= 17; ++n) {
-    for (int64_t k : {1, 2, 5}) {
+    for (int64_t k : {1, 2, 5, 8, 11}) {
       for (bool repeated_row : {false, true}) {
         const int64_t m = 3;
         TestMatrices a(dtype_, 1, m, k, Layout::kRowMajor);
