@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstring>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -22,6 +24,14 @@ void detect_instruction_sets(CpuFeatures* f) {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   unsigned max_leaf = __get_cpuid_max(0, nullptr);
   if (max_leaf < 1) return;
+  // Leaf 0: the vendor string in EBX, EDX, ECX.
+  __cpuid(0, eax, ebx, ecx, edx);
+  char vendor[13] = {};
+  std::memcpy(vendor, &ebx, 4);
+  std::memcpy(vendor + 4, &edx, 4);
+  std::memcpy(vendor + 8, &ecx, 4);
+  if (std::strcmp(vendor, "GenuineIntel") == 0) f->vendor = CpuVendor::intel;
+  if (std::strcmp(vendor, "AuthenticAMD") == 0) f->vendor = CpuVendor::amd;
   __cpuid_count(1, 0, eax, ebx, ecx, edx);
   const bool osxsave = (ecx >> 27) & 1u;
   f->fma = (ecx >> 12) & 1u;

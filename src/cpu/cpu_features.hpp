@@ -8,7 +8,12 @@
 
 namespace sgmm::cpu {
 
+// Whose cores: some block sizes and path choices are tuned per vendor (BLIS's
+// config/zen4 and config/skx), where the same cache sizes favour another choice.
+enum class CpuVendor { intel, amd, other };
+
 struct CpuFeatures {
+  CpuVendor vendor = CpuVendor::other;
   // Instruction sets reported by CPUID.
   bool avx = false;
   bool avx2 = false;

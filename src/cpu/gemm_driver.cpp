@@ -538,13 +538,10 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   const int64_t l2 = cpu_features().l2_bytes;
   if (b.k * pass_cols * elem > l2 / 2) return false;
   const int64_t passes = (b.n + pass_cols - 1) / pass_cols;
-  // A, re-read once per pass, must fit a quarter of L2 next to the pass's
-  // block of B. On a 1 MB-L2 Cascade Lake core, one thread, packing won
-  // for a 1 MB A (512x512x512, 8 passes: 52 direct against 94 GFLOP/s
-  // packed) and for a 512 KB one (256x512x256, 4 passes: 62-89 against
-  // 98-99).
-  const int64_t max_a_bytes = l2 / 4;
-  return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= max_a_bytes);
+  // A, re-read once per pass, must stay in L2 next to the pass's block of B
+  // (how much of L2: the kernel's direct_max_a_bytes, tuned per vendor).
+  const int64_t a_bytes = b.m * b.k * elem;
+  return passes == 1 || (passes <= kDirectMaxPasses && a_bytes <= kern.direct_max_a_bytes);
 }
 
 // The kernel for a batch's direct tiles. The narrow kernel sums its last

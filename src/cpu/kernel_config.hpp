@@ -46,6 +46,10 @@ struct TypedGemmKernel {
   // and B widened to float rows first (the packed path widens them too, so
   // the sums are the same).
   WidenRowsFn widen_rows = nullptr;
+  // The most A (bytes) a product longer than one KC step may have and still
+  // skip packing it, re-read once per pass over B (see takes_direct_path_whole;
+  // set with the block sizes).
+  int64_t direct_max_a_bytes = 0;
 };
 
 struct KernelConfig {
