@@ -58,9 +58,10 @@ __m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
 // two load ports (Cascade Lake) the loads, not the FMAs, then bound a
 // 14 x 32 loop (88% of the FMA peak against 99-100% with vbroadcastss, in
 // L1; one thread, sgmm_bench: quant 95 -> 116, single 102 -> 121 GFLOP/s).
-// On Zen 4 the folded form measured 4-5% faster; the kernels keep the one
-// form, measured on the machine the benchmark runs on. The asm keeps GCC
-// from folding the broadcast back into the FMAs.
+// On Zen 4 the folded form measured 4-5% faster, on Zen 5 5% slower (the
+// 14 x 32 kernel, one thread: 512^3 x 16 201-211 against 218-220, 2048^3
+// 212-223 against 234-239). The asm keeps GCC from folding the broadcast
+// back into the FMAs.
 template <typename T>
 struct Zmm;
 
