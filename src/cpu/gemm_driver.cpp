@@ -62,6 +62,9 @@ constexpr int64_t kDirectMaxRereadABytes = 128 * 1024;
 // A whole product longer than one KC step is direct for at most this many
 // passes over A (see takes_direct_path_whole).
 constexpr int64_t kDirectMaxPasses = 8;
+// A's rows of at least this many bytes: long enough that a direct block's
+// pass over them streams well (see TypedGemmKernel::direct_max_a_bytes).
+constexpr int64_t kDirectLongRowBytes = 1024;
 // Below this much A in a product, A and C sit in L1/L2 and the direct
 // kernels' prefetching (KernelEpilogue::prefetch) only adds instructions:
 // A's prefetches took 12% more for 10x64x10; C's cost 1.5% of 8x100x50x30
@@ -540,8 +543,9 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   const int64_t passes = (b.n + pass_cols - 1) / pass_cols;
   // A, re-read once per pass, must stay in L2 next to the pass's block of B
   // (how much of L2: the kernel's direct_max_a_bytes, tuned per vendor).
-  const int64_t a_bytes = b.m * b.k * elem;
-  return passes == 1 || (passes <= kDirectMaxPasses && a_bytes <= kern.direct_max_a_bytes);
+  const int64_t max_a_bytes = b.k * elem >= kDirectLongRowBytes ? kern.direct_max_a_bytes_long_rows
+                                                                 : kern.direct_max_a_bytes;
+  return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= max_a_bytes);
 }
 
 // The kernel for a batch's direct tiles. The narrow kernel sums its last

@@ -47,9 +47,11 @@ struct TypedGemmKernel {
   // the sums are the same).
   WidenRowsFn widen_rows = nullptr;
   // The most A (bytes) a product longer than one KC step may have and still
-  // skip packing it, re-read once per pass over B (see takes_direct_path_whole;
+  // skip packing it, re-read once per pass over B: with rows shorter than
+  // kDirectLongRowBytes, and with longer ones (see takes_direct_path_whole;
   // set with the block sizes).
   int64_t direct_max_a_bytes = 0;
+  int64_t direct_max_a_bytes_long_rows = 0;
 };
 
 struct KernelConfig {

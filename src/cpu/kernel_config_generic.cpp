@@ -30,11 +30,14 @@ void set_block_sizes_from_caches(const CpuFeatures& cpu, TypedGemmKernel* kernel
   kernel->nc = nc;
   // A direct product re-reads A once per pass over B's columns, from L2 or
   // (Zen) its fast L3. Both cores below have 1 MB of L2; direct against
-  // packed, float32, GFLOP/s: Zen 5, 256x512x256 (a 512 KB A, 4 passes)
-  // 223 against 189 on one thread, 512x512x512 (1 MB, 8 passes) 235
-  // against 219, 462 against 434 on two; Cascade Lake 62-89 against 98-99
-  // and 52 against 94.
-  kernel->direct_max_a_bytes = cpu.vendor == CpuVendor::amd ? cpu.l2_bytes : cpu.l2_bytes / 4;
+  // packed, GFLOP/s: Zen 5, float32 256x512x256 (a 512 KB A, 4 passes) 223
+  // against 189 on one thread, 512x512x512 (1 MB, 8 passes) 462 against
+  // 434 on two, but float64 2048x64x64 (1 MB of short rows, 2 passes)
+  // 101-123 against 177-201; Cascade Lake 62-89 against 98-99 and 52
+  // against 94.
+  const bool amd = cpu.vendor == CpuVendor::amd;
+  kernel->direct_max_a_bytes = amd ? cpu.l2_bytes / 2 : cpu.l2_bytes / 4;
+  kernel->direct_max_a_bytes_long_rows = amd ? cpu.l2_bytes : cpu.l2_bytes / 4;
 }
 
 namespace {
