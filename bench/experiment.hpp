@@ -31,6 +31,9 @@ struct ExperimentSpec {
   // numbers are measured again right beside this one's, shape by shape, so
   // the ratio does not carry the drift of a shared machine between tables.
   std::string compare_with;
+  // The fixed cost of a call: the table gives microseconds per call of a
+  // 1x1x1x1 product (kCallShape) instead of GFLOP/s.
+  bool per_call = false;
 };
 
 enum class Outcome { measured, wrong, skipped };

@@ -39,6 +39,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
                          avx2       sgmm forced to its AVX2 kernels, % of the AVX2 peak
                          cold       float32 forward with a cold cache, all libraries
                          backward_cold  backward with a cold cache, all libraries
+                         call       the fixed cost of a call: microseconds per 1x1x1x1 product
   --shapes=LIST        comma-separated shape names (default: all; see --list-shapes)
   --libraries=LIST     only these (sgmm, openblas, onednn, libxsmm, eigen; default: all)
   --threads=N          threads for every library (default 2)
@@ -51,7 +52,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
 
 const std::vector<std::string> kAllModes = {
     "forward", "threads1", "backward", "scale1", "f64",          "bf16",
-    "bf16_widened", "f16", "avx2",     "cold",   "backward_cold"};
+    "bf16_widened", "f16", "avx2",     "cold",   "backward_cold", "call"};
 // Small and mid shapes: enough to see each regime in a few seconds.
 const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
 
@@ -217,6 +218,9 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
     spec.direction = Direction::backward;
     spec.cold_cache = true;
     spec.title = "float32 backward (grad input + grad weight), cold cache, " + threads_text(threads);
+  } else if (mode == "call") {
+    spec.per_call = true;
+    spec.title = "fixed cost of a call: float32 1×1×1×1, " + threads_text(threads);
   }
   return spec;
 }
@@ -312,7 +316,9 @@ int run_benchmark(const Options& options) {
   RunSettings settings;
   settings.timing.target_seconds = options.seconds;
   for (const std::string& mode : options.modes) {
-    report.experiments.push_back(run_experiment(experiment_for_mode(mode, options.threads), shapes,
+    const ExperimentSpec spec = experiment_for_mode(mode, options.threads);
+    const std::vector<BenchShape> call_shape = {kCallShape};
+    report.experiments.push_back(run_experiment(spec, spec.per_call ? call_shape : shapes,
                                                 contenders, report.peaks, settings, std::cout));
   }
 

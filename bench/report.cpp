@@ -23,9 +23,17 @@ std::string shape_dims(const BenchShape& s) {
   return out.str();
 }
 
-std::string column_cell(const ShapeResult& shape, const std::string& column) {
+// A contender's number in a table: GFLOP/s, or for the call experiment
+// microseconds per call (the best in a column is the fastest either way).
+std::string speed_text(const ExperimentSpec& spec, const ContenderResult& r) {
+  if (spec.per_call) return format("%.3f µs", r.timing.median_seconds * 1e6);
+  return format("%.1f", r.gflops);
+}
+
+std::string column_cell(const ExperimentSpec& spec, const ShapeResult& shape,
+                        const std::string& column) {
   if (const ContenderResult* best = best_in_column(shape, column)) {
-    std::string cell = format("%.1f", best->gflops);
+    std::string cell = speed_text(spec, *best);
     bool several_variants = false;
     for (const ContenderResult& r : shape.contenders) {
       if (r.column == column && r.variant != best->variant) several_variants = true;
@@ -94,16 +102,18 @@ void write_peer_table(const RunReport& report, const ExperimentResult& experimen
   md << "---|---:|---:|---:|\n";
   for (const ShapeResult& shape : experiment.shapes) {
     md << "| " << shape.shape.name << " | " << shape_dims(shape.shape) << " |";
-    for (const std::string& column : columns) md << " " << column_cell(shape, column) << " |";
+    for (const std::string& column : columns) {
+      md << " " << column_cell(experiment.spec, shape, column) << " |";
+    }
     const ContenderResult* sgmm = headline_sgmm(shape);
     const ContenderResult* peer = best_peer(shape);
     const ContenderResult* scaled_peer = best_scaled_peer(shape);
-    md << " " << (peer ? peer->column + " " + format("%.1f", peer->gflops) : "—") << " |";
+    md << " " << (peer ? peer->column + " " + speed_text(experiment.spec, *peer) : "—") << " |";
     md << " " << (sgmm && peer ? format("%.2f×", sgmm->gflops / peer->gflops) : "—") << " |";
     const bool scaled = sgmm != nullptr && scaled_peer != nullptr;
     md << " " << (scaled ? format("%.2f×", sgmm->gflops / scaled_peer->gflops) : "—") << " |";
     md << " "
-       << (sgmm && experiment.peak_gflops > 0
+       << (sgmm && experiment.peak_gflops > 0 && !experiment.spec.per_call
                ? format("%.0f%%", 100.0 * sgmm->gflops / experiment.peak_gflops)
                : "—")
        << " |\n";
@@ -122,7 +132,9 @@ void write_comparison_table(const ExperimentResult& experiment, std::ostringstre
   md << "---:|---:|---:|\n";
   for (const ShapeResult& shape : experiment.shapes) {
     md << "| " << shape.shape.name << " | " << shape_dims(shape.shape) << " |";
-    for (const std::string& column : columns) md << " " << column_cell(shape, column) << " |";
+    for (const std::string& column : columns) {
+      md << " " << column_cell(experiment.spec, shape, column) << " |";
+    }
     const ContenderResult* sgmm = headline_sgmm(shape);
     ShapeResult beside;
     beside.contenders = shape.baseline;
@@ -228,9 +240,15 @@ std::string render_markdown(const RunReport& report) {
 
   for (const ExperimentResult& experiment : report.experiments) {
     md << "\n## " << experiment.spec.title << "\n\n";
-    md << experiment_settings(experiment.spec) << "; GFLOP/s; % of the " << experiment.spec.threads
-       << "-thread " << peak_label(experiment.spec) << " ("
-       << format("%.1f", experiment.peak_gflops) << " GFLOP/s).\n\n";
+    if (experiment.spec.per_call) {
+      md << experiment_settings(experiment.spec)
+         << "; microseconds per call (median), lower is better; the ratios are the peer's time "
+            "over sgmm's.\n\n";
+    } else {
+      md << experiment_settings(experiment.spec) << "; GFLOP/s; % of the "
+         << experiment.spec.threads << "-thread " << peak_label(experiment.spec) << " ("
+         << format("%.1f", experiment.peak_gflops) << " GFLOP/s).\n\n";
+    }
     if (experiment.spec.sgmm_only) {
       write_comparison_table(experiment, md);
     } else {
@@ -283,6 +301,7 @@ std::string render_json(const RunReport& report) {
        << bench_dtype_name(spec.dtype) << "\", \"direction\": \"" << direction_name(spec.direction)
        << "\", \"scale\": " << json_number(spec.scale) << ", \"threads\": " << spec.threads
        << ", \"cold_cache\": " << (spec.cold_cache ? "true" : "false")
+       << ", \"per_call\": " << (spec.per_call ? "true" : "false")
        << ", \"sgmm_kernel\": " << json_string(spec.sgmm_kernel.empty() ? "auto" : spec.sgmm_kernel)
        << ", \"peak\": " << json_string(peak_label(spec))
        << ", \"peak_gflops\": " << json_number(experiment.peak_gflops) << ",\n     \"shapes\": [";

@@ -30,6 +30,11 @@ inline constexpr std::array<BenchShape, 9> kBenchShapes = {{
     {"single", 1, 2048, 2048, 2048}, // one big product: threads must split a single matrix
 }};
 
+// The product whose time is all fixed cost: the checks, the kernel's
+// dispatch, the plan, the epilogue (the "call" experiment; not in
+// kBenchShapes, which the other experiments and the tests run).
+inline constexpr BenchShape kCallShape = {"call", 1, 1, 1, 1};
+
 // The scale the benchmark uses: 1 / sqrt(64), attention's 1/sqrt(head_dim).
 inline constexpr double kBenchScale = 0.125;
 
