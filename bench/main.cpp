@@ -315,9 +315,9 @@ int run_benchmark(const Options& options) {
 
   RunSettings settings;
   settings.timing.target_seconds = options.seconds;
+  const std::vector<BenchShape> call_shape = {kCallShape};
   for (const std::string& mode : options.modes) {
     const ExperimentSpec spec = experiment_for_mode(mode, options.threads);
-    const std::vector<BenchShape> call_shape = {kCallShape};
     report.experiments.push_back(run_experiment(spec, spec.per_call ? call_shape : shapes,
                                                 contenders, report.peaks, settings, std::cout));
   }

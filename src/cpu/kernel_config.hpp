@@ -48,8 +48,8 @@ struct TypedGemmKernel {
   WidenRowsFn widen_rows = nullptr;
   // The most A (bytes) a product longer than one KC step may have and still
   // skip packing it, re-read once per pass over B: with rows shorter than
-  // kDirectLongRowBytes, and with longer ones (see takes_direct_path_whole;
-  // set with the block sizes).
+  // 1 KB, and with longer ones (see takes_direct_path_whole; set with the
+  // block sizes).
   int64_t direct_max_a_bytes = 0;
   int64_t direct_max_a_bytes_long_rows = 0;
 };
