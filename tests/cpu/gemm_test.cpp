@@ -342,6 +342,22 @@ TEST_P(GemmKernelTest, WideTransposedBAndLongSums) {
   }
 }
 
+// The packed path packs B a group of panels at a time, fetching the next
+// group while one is multiplied: B wide enough for two groups and a partial
+// third (the last panel partial too), A larger than L2 so no tile goes
+// direct, a sum longer than KC, and B in each layout the packers read.
+TEST_P(GemmKernelTest, PackedBInSeveralGroups) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr, kc = kernel_->kc, mc = kernel_->mc;
+  const Shape s{1, 4 * mc + mr + 1, 9 * nr + 5, kc + 3};
+  uint32_t seed = 970;
+  for (Layout b : {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided}) {
+    if (!run_and_check(s, Layout::kRowMajor, b, Layout::kRowMajor, Epilogue{0.125, false}, false,
+                       seed++)) {
+      return;
+    }
+  }
+}
+
 // A large B with strided columns on the direct path is packed a pass at a
 // time, A's rows in chunks with the next pass's source fetched between
 // them: several passes and chunks, the last of each partial, for A in
