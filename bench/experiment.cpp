@@ -11,8 +11,11 @@ namespace sgmm::bench {
 
 namespace {
 
+// `settle`: wait for another library's spinning workers first (see
+// let_worker_threads_settle).
 ContenderResult measure_contender(Contender& contender, const BenchCase& bench_case,
-                                  OperandPool& operands, const RunSettings& settings) {
+                                  OperandPool& operands, const RunSettings& settings,
+                                  bool settle) {
   ContenderResult result;
   result.column = contender.column();
   result.variant = contender.variant();
@@ -39,7 +42,7 @@ ContenderResult measure_contender(Contender& contender, const BenchCase& bench_c
       contender.release();
       return result;
     }
-    let_worker_threads_settle();
+    if (settle) let_worker_threads_settle();
     const size_t copies = operands.size();
     result.timing = time_calls(
         [&](int64_t call) { contender.run(operands.set(static_cast<size_t>(call) % copies)); },
@@ -66,6 +69,11 @@ std::string format_gflops(double gflops) {
 // one) then lands on every contender's rounds alike instead of on one
 // contender's whole measurement.
 constexpr int kRounds = 3;
+// A comparison (ExperimentSpec::compare_with) takes more, shorter rounds,
+// the two settings back to back in each, the order alternating: the median
+// of the rounds' ratios resolves a difference of a few percent that the
+// ratio of two bests (each from its own slow or fast spell) does not.
+constexpr int kPairedRounds = 9;
 
 // One contender on one case; `result` is where its measurement goes.
 struct Slot {
@@ -75,27 +83,67 @@ struct Slot {
   ContenderResult* result;
 };
 
-// Measures every slot in kRounds interleaved rounds. A wrong answer in any
-// round makes the result wrong; a refusal or a throw ends the slot's rounds.
-void measure_in_rounds(const std::vector<Slot>& slots, const RunSettings& settings) {
+// Measures every slot in `rounds` interleaved rounds, odd rounds in the
+// reverse order, and gives each round's GFLOP/s per slot (0 where not
+// measured). A wrong answer in any round makes the result wrong; a refusal
+// or a throw ends the slot's rounds.
+std::vector<std::vector<double>> measure_in_rounds(const std::vector<Slot>& slots,
+                                                   const RunSettings& settings, int rounds) {
   RunSettings round_settings = settings;
-  round_settings.timing.target_seconds = settings.timing.target_seconds / kRounds;
+  round_settings.timing.target_seconds = settings.timing.target_seconds / rounds;
   std::vector<bool> done(slots.size(), false);
-  for (int round = 0; round < kRounds; ++round) {
-    for (size_t i = 0; i < slots.size(); ++i) {
+  std::vector<std::vector<double>> round_gflops(slots.size(), std::vector<double>(rounds, 0.0));
+  // sgmm after sgmm needs no settling: its workers spin for microseconds.
+  bool after_sgmm = false;
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t step = 0; step < slots.size(); ++step) {
+      const size_t i = round % 2 == 0 ? step : slots.size() - 1 - step;
       if (done[i]) continue;
       const Slot& slot = slots[i];
-      ContenderResult measured =
-          measure_contender(*slot.contender, *slot.bench_case, *slot.operands, round_settings);
+      const bool settle = !(after_sgmm && slot.contender->is_sgmm());
+      after_sgmm = slot.contender->is_sgmm();
+      ContenderResult measured = measure_contender(*slot.contender, *slot.bench_case,
+                                                   *slot.operands, round_settings, settle);
       ContenderResult& kept = *slot.result;
       if (measured.outcome != Outcome::measured) {
         kept = std::move(measured);
         done[i] = true;
-      } else if (round == 0 || measured.gflops > kept.gflops) {
-        kept = std::move(measured);
+        continue;
       }
+      round_gflops[i][round] = measured.gflops;
+      if (round == 0 || measured.gflops > kept.gflops) kept = std::move(measured);
     }
   }
+  return round_gflops;
+}
+
+// The median and range of the rounds' ratios of sgmm's headline column to
+// the same column at the default setting; empty if any round lacks one.
+PairedRatio paired_ratio(const ShapeResult& shape, const std::vector<Slot>& slots,
+                         const std::vector<std::vector<double>>& round_gflops) {
+  PairedRatio paired;
+  const ContenderResult* headline = headline_sgmm(shape);
+  if (headline == nullptr) return paired;
+  const std::vector<double>* setting = nullptr;
+  const std::vector<double>* base = nullptr;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].contender->column() != headline->column) continue;
+    const bool is_baseline = slots[i].result >= shape.baseline.data() &&
+                             slots[i].result < shape.baseline.data() + shape.baseline.size();
+    (is_baseline ? base : setting) = &round_gflops[i];
+  }
+  if (setting == nullptr || base == nullptr) return paired;
+  std::vector<double> ratios;
+  for (size_t r = 0; r < setting->size(); ++r) {
+    if ((*setting)[r] <= 0 || (*base)[r] <= 0) return paired;
+    ratios.push_back((*setting)[r] / (*base)[r]);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  paired.rounds = static_cast<int>(ratios.size());
+  paired.low = ratios.front();
+  paired.high = ratios.back();
+  paired.median = ratios[ratios.size() / 2];
+  return paired;
 }
 
 void print_result(const char* shape_name, const ContenderResult& result, std::ostream& progress) {
@@ -168,7 +216,9 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<Be
     for (size_t i = 0; i < taking_part.size(); ++i) {
       slots.push_back({taking_part[i], &bench_case, &operands, &shape_result.contenders[i]});
     }
-    measure_in_rounds(slots, settings);
+    const std::vector<std::vector<double>> round_gflops =
+        measure_in_rounds(slots, settings, with_baseline ? kPairedRounds : kRounds);
+    if (with_baseline) shape_result.paired = paired_ratio(shape_result, slots, round_gflops);
 
     for (const ContenderResult& result : shape_result.baseline) {
       progress << "  " << shape.name << "  " << result.column << " at the default setting: "

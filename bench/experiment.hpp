@@ -53,12 +53,21 @@ struct ContenderResult {
   double gflops = 0;
 };
 
+// A comparison's ratio, round by round (see ExperimentSpec::compare_with):
+// sgmm's headline GFLOP/s over the same at the default setting, measured
+// back to back in each of `rounds` rounds (0: not measured).
+struct PairedRatio {
+  int rounds = 0;
+  double median = 0, low = 0, high = 0;
+};
+
 struct ShapeResult {
   BenchShape shape{};
   std::vector<ContenderResult> contenders;
   // With compare_with: sgmm measured at the default setting (float32, the
   // default scale, automatic kernel) in the same pass.
   std::vector<ContenderResult> baseline;
+  PairedRatio paired;
 };
 
 struct ExperimentResult {

@@ -126,7 +126,7 @@ void write_comparison_table(const ExperimentResult& experiment, std::ostringstre
   md << "| shape | b×m×k×n |";
   for (const std::string& column : columns) md << " " << column << " |";
   md << " sgmm, float32 forward, scale " << format("%g", kBenchScale)
-     << ", automatic kernel (measured beside) | ratio |";
+     << ", automatic kernel (measured beside) | ratio, median of paired rounds (range) |";
   md << " sgmm % of " << peak_label(experiment.spec) << " |\n|---|---|";
   for (size_t i = 0; i < columns.size(); ++i) md << "---:|";
   md << "---:|---:|---:|\n";
@@ -140,7 +140,14 @@ void write_comparison_table(const ExperimentResult& experiment, std::ostringstre
     beside.contenders = shape.baseline;
     const ContenderResult* base = headline_sgmm(beside);
     md << " " << (base ? format("%.1f", base->gflops) : "—") << " |";
-    md << " " << (base && sgmm ? format("%.2f×", sgmm->gflops / base->gflops) : "—") << " |";
+    // The median of the paired rounds' ratios and their range; the ratio
+    // of the two bests where no round paired them.
+    if (shape.paired.rounds > 0) {
+      md << " " << format("%.2f×", shape.paired.median) << " ("
+         << format("%.2f", shape.paired.low) << "–" << format("%.2f", shape.paired.high) << ") |";
+    } else {
+      md << " " << (base && sgmm ? format("%.2f×", sgmm->gflops / base->gflops) : "—") << " |";
+    }
     md << " "
        << (sgmm && experiment.peak_gflops > 0
                ? format("%.0f%%", 100.0 * sgmm->gflops / experiment.peak_gflops)
@@ -332,6 +339,12 @@ std::string render_json(const RunReport& report) {
         js << ", \"sgmm_default_setting_gflops\": " << json_number(base->gflops)
            << ", \"ratio_to_default_setting\": "
            << (sgmm ? json_number(sgmm->gflops / base->gflops) : "null");
+      }
+      if (shape.paired.rounds > 0) {
+        js << ", \"paired_rounds\": " << shape.paired.rounds
+           << ", \"paired_ratio_median\": " << json_number(shape.paired.median)
+           << ", \"paired_ratio_low\": " << json_number(shape.paired.low)
+           << ", \"paired_ratio_high\": " << json_number(shape.paired.high);
       }
       js << ",\n       \"results\": [";
       for (size_t c = 0; c < shape.contenders.size(); ++c) {
