@@ -81,6 +81,7 @@ struct Slot {
   const BenchCase* bench_case;
   OperandPool* operands;
   ContenderResult* result;
+  bool baseline = false;  // a comparison's default setting (ShapeResult::baseline)
 };
 
 // Measures every slot in `rounds` interleaved rounds, odd rounds in the
@@ -128,9 +129,7 @@ PairedRatio paired_ratio(const ShapeResult& shape, const std::vector<Slot>& slot
   const std::vector<double>* base = nullptr;
   for (size_t i = 0; i < slots.size(); ++i) {
     if (slots[i].contender->column() != headline->column) continue;
-    const bool is_baseline = slots[i].result >= shape.baseline.data() &&
-                             slots[i].result < shape.baseline.data() + shape.baseline.size();
-    (is_baseline ? base : setting) = &round_gflops[i];
+    (slots[i].baseline ? base : setting) = &round_gflops[i];
   }
   if (setting == nullptr || base == nullptr) return paired;
   std::vector<double> ratios;
@@ -211,7 +210,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const std::vector<Be
     std::vector<Slot> slots;
     for (size_t i = 0; i < baseline_part.size(); ++i) {
       slots.push_back(
-          {baseline_part[i], &base_case, base_operands.get(), &shape_result.baseline[i]});
+          {baseline_part[i], &base_case, base_operands.get(), &shape_result.baseline[i], true});
     }
     for (size_t i = 0; i < taking_part.size(); ++i) {
       slots.push_back({taking_part[i], &bench_case, &operands, &shape_result.contenders[i]});

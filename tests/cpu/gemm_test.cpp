@@ -344,8 +344,8 @@ TEST_P(GemmKernelTest, WideTransposedBAndLongSums) {
 
 // The packed path packs B a group of panels at a time, fetching the next
 // group while one is multiplied: B wide enough for two groups and a partial
-// third (the last panel partial too), A larger than L2 so no tile goes
-// direct, a sum longer than KC, and B in each layout the packers read.
+// third (the last panel partial too), A larger than L2 (so the product is
+// packed), a sum longer than KC, and B in each layout the packers read.
 TEST_P(GemmKernelTest, PackedBInSeveralGroups) {
   const int64_t mr = kernel_->mr, nr = kernel_->nr, kc = kernel_->kc, mc = kernel_->mc;
   const Shape s{1, 4 * mc + mr + 1, 9 * nr + 5, kc + 3};
