@@ -1284,9 +1284,9 @@ inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const 
 // for one 8-k FMA into its tail T, then four pair FMAs into its
 // accumulator C, three pairs broadcast from memory and the last from y.
 // The loop is bound by loads (two a cycle on Zen 5): 66 a step for 10 rows
-// with four broadcast loads a row, 56 with three; a fourth shuffle would
-// compete with the FMAs for their pipes (Zen 5, 10 rows: 33 cycles a step,
-// 29 with this, 33 with two pairs shuffled; 25 is the FMA bound).
+// with four broadcast loads a row, 56 with three; shuffling a second pair
+// too competes with the FMAs for their pipes (Zen 5, 10 rows: 33 cycles a
+// step, 29 with this, 33 with two pairs shuffled; 25 is the FMA bound).
 #define SGMM_NARROW_ROW(ADDR, C, T) \
   "vbroadcastf32x8 " ADDR(0) ", %[y]\n\t"             \
   "vfmadd231ps %[y], %[bt], %[" T "]\n\t"             \
