@@ -1,8 +1,9 @@
 // AVX2 + FMA: 6x16 f32 and 6x8 f64 tiles. 16 ymm registers: 12 accumulators,
 // two B vectors and one broadcast A value. Small f32 products take the
-// direct kernel, one 16-column panel of B per pass over A. bf16 and f16 are
-// widened to f32 while packing (F16C for f16, a shift for bf16), or small
-// tiles before the direct kernel, and use the f32 kernels.
+// direct kernel, one 16-column panel of B per pass over A, or, 9 or 10
+// columns wide, the narrow one. bf16 and f16 are widened to f32 while
+// packing (F16C for f16, a shift for bf16), or small tiles before the
+// direct kernel, and use the f32 kernels.
 #include "cpu/kernel_config.hpp"
 
 namespace sgmm::cpu {
@@ -25,6 +26,7 @@ KernelConfig make_avx2_config() {
                 gemm_f32_6x16_avx2,
                 gemm_f32_direct_6x16_avx2,
                 16};
+  config.f32.direct_narrow = gemm_f32_direct_narrow_avx2;
   config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0, pack_f64_6_avx2, pack_f64_8_avx2,
                 gemm_f64_6x8_avx2};
   config.bf16 = {
@@ -42,6 +44,7 @@ KernelConfig make_avx2_config() {
   for (TypedGemmKernel* k : {&config.bf16, &config.f16}) {
     k->direct = gemm_f32_direct_6x16_avx2;
     k->direct_cols = 16;
+    k->direct_narrow = gemm_f32_direct_narrow_avx2;
   }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     set_block_sizes_from_caches(cpu, k);

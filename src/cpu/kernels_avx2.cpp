@@ -258,6 +258,203 @@ constexpr DirectBlockTable direct_block_table(std::integer_sequence<int, Rows...
 constexpr DirectBlockTable kDirectBlocks =
     direct_block_table(std::make_integer_sequence<int, kDirectMaxRows>());
 
+// ---- products 9 or 10 columns wide ---------------------------------------
+//
+// The direct blocks give such a product two vectors a row, 10 of their 16
+// lanes busy (Zen 5, 32x10x64x10 on one thread: 52% of the AVX2 peak; 67%
+// with this kernel). The narrow kernel takes columns 0..7 in one vector a
+// row (every lane busy, 10 rows a block) and columns 8 and 9 in a second
+// pass over A as dot products along k: lane j of a row's
+// accumulator sums column 8 (lanes 0..3) or column 9 (lanes 4..7) over
+// k = j (mod 4), fed by A's row read four k at a time, one load for both
+// columns, and B's last columns gathered for the same four k once per
+// block of rows. Those two columns are summed in another order than the
+// direct blocks sum them, so the driver picks this kernel per product
+// (TypedGemmKernel::direct_narrow).
+
+// The most rows of a block of columns 0..7: one accumulator a row, B's
+// four rows, A's four k and one of them spread across the lanes.
+constexpr int kNarrowMainMaxRows = 10;
+
+// Columns 0..7 of Rows rows of C from A's rows (unit column stride) and
+// B's rows (unit column stride), for `count` blocks one below the other,
+// k in order as in the one-vector direct block. With one broadcast load
+// per FMA (11 loads a k for 10 FMAs at 10 rows) that block is bound by
+// loads; here two of every four k come from one 16-byte load of A's row,
+// spread across the lanes by in-lane shuffles. Spreading all four measured
+// 4% faster on Zen 5, but would make the loop wait on the shuffle port of
+// Intel cores that have one (40 shuffles against 40 FMAs on two ports);
+// with two, loads (34 a step), shuffles (20) and FMAs (40, two a cycle)
+// all fit in the FMAs' 20 cycles.
+template <int Rows>
+void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b,
+                       float* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue,
+                       int64_t count) {
+  for (int64_t block = 0; block < count; ++block, a += Rows * rs_a, c += Rows * rs_c) {
+    __m256 acc[Rows][1];
+#pragma GCC unroll 12
+    for (int i = 0; i < Rows; ++i) acc[i][0] = _mm256_setzero_ps();
+    int64_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const float* b_rows = b + p * rs_b;
+      const __m256 b0 = _mm256_loadu_ps(b_rows);
+      const __m256 b1 = _mm256_loadu_ps(b_rows + rs_b);
+      const __m256 b2 = _mm256_loadu_ps(b_rows + 2 * rs_b);
+      const __m256 b3 = _mm256_loadu_ps(b_rows + 3 * rs_b);
+#pragma GCC unroll 12
+      for (int i = 0; i < Rows; ++i) {
+        const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
+        __m256 sum = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0x00), b0, acc[i][0]);
+        sum = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0x55), b1, sum);
+        sum = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 2), b2, sum);
+        acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 3), b3, sum);
+      }
+    }
+    for (; p < k; ++p) {
+      const __m256 b_p = _mm256_loadu_ps(b + p * rs_b);
+#pragma GCC unroll 12
+      for (int i = 0; i < Rows; ++i) {
+        acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p), b_p, acc[i][0]);
+      }
+    }
+    if (cs_c == 1) {
+      const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
+      const __m256i all = _mm256_set1_epi32(-1);
+      with_store_mode(epilogue, [&](auto mode) {
+        store_rows_f32<decltype(mode)::value, Rows, 1>(acc, c, rs_c, all, 8, scale);
+      });
+      continue;
+    }
+    alignas(32) float tile[Rows][8];
+#pragma GCC unroll 12
+    for (int i = 0; i < Rows; ++i) _mm256_store_ps(&tile[i][0], acc[i][0]);
+    store_tile_f32(&tile[0][0], 8, c, rs_c, cs_c, Rows, 8, epilogue);
+  }
+}
+
+using NarrowMainFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
+                              int64_t, int64_t, const KernelEpilogue&, int64_t);
+template <int... Rows>
+constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> narrow_main_table(
+    std::integer_sequence<int, Rows...>) {
+  return {{narrow_main_block<Rows + 1>...}};
+}
+constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> kNarrowMainBlocks =
+    narrow_main_table(std::make_integer_sequence<int, kNarrowMainMaxRows>());
+
+// The most rows of a tail block: one accumulator a row, B's tail vector
+// and A's four k within the 16 ymm registers.
+constexpr int kNarrowTailMaxRows = 12;
+
+// B's column 8 (lanes 0..3) and, for n == 10, column 9 (lanes 4..7) at the
+// `steps` (1..4) k from b on; the other lanes zero.
+inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, int64_t rs_b, int n,
+                                                              int steps) {
+  __m128 x[4];
+#pragma GCC unroll 4
+  for (int q = 0; q < 4; ++q) {
+    const float* at = b + q * rs_b + 8;
+    if (q >= steps) {
+      x[q] = _mm_setzero_ps();
+    } else if (n == 10) {
+      x[q] = _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(at)));
+    } else {
+      x[q] = _mm_load_ss(at);
+    }
+  }
+  // (column 8, column 9) of k = q in x[q]; two unpacks and two moves sort
+  // them by column.
+  const __m128 k01 = _mm_unpacklo_ps(x[0], x[1]);
+  const __m128 k23 = _mm_unpacklo_ps(x[2], x[3]);
+  return _mm256_set_m128(_mm_movehl_ps(k23, k01), _mm_movelh_ps(k01, k23));
+}
+
+// One sum combined with C's old value as combine_f32 does a lane.
+template <StoreMode Mode>
+inline __attribute__((always_inline)) float combine_1(float sum, const float* c, float scale) {
+  if constexpr (Mode == StoreMode::kPlain) return sum;
+  if constexpr (Mode == StoreMode::kScaled) return sum * scale;
+  if constexpr (Mode == StoreMode::kAdd) return *c + sum;
+  return std::fma(sum, scale, *c);
+}
+
+// Columns 8..n-1 of Rows rows of C (n is 9 or 10) from A's rows (unit
+// column stride) and B's rows (unit column stride), for `count` blocks one
+// below the other.
+template <int Rows>
+void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b,
+                       float* c, int64_t rs_c, int64_t cs_c, int n, const KernelEpilogue& epilogue,
+                       int64_t count) {
+  for (int64_t block = 0; block < count; ++block, a += Rows * rs_a, c += Rows * rs_c) {
+    __m256 acc[Rows];
+#pragma GCC unroll 12
+    for (int i = 0; i < Rows; ++i) acc[i] = _mm256_setzero_ps();
+    int64_t p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const __m256 b_tail = narrow_tail_of_b(b + p * rs_b, rs_b, n, 4);
+#pragma GCC unroll 12
+      for (int i = 0; i < Rows; ++i) {
+        const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
+        acc[i] = _mm256_fmadd_ps(a_4, b_tail, acc[i]);
+      }
+    }
+    if (p < k) {
+      // The last k % 4 steps: B's missing steps are zero, and A's are not
+      // read (a masked load), so nothing past A's row or B's end is touched.
+      const int rest = static_cast<int>(k - p);
+      const __m256 b_tail = narrow_tail_of_b(b + p * rs_b, rs_b, n, rest);
+      const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(rest), _mm_setr_epi32(0, 1, 2, 3));
+#pragma GCC unroll 12
+      for (int i = 0; i < Rows; ++i) {
+        const __m128 a_rest = _mm_maskload_ps(a + i * rs_a + p, valid);
+        acc[i] = _mm256_fmadd_ps(_mm256_set_m128(a_rest, a_rest), b_tail, acc[i]);
+      }
+    }
+    // Four rows at a time, each column's four lanes added pairwise: lanes
+    // 0..3 of `sums` hold column 8 of the four rows, lanes 4..7 column 9.
+    alignas(32) float tile[Rows][2];
+#pragma GCC unroll 3
+    for (int g = 0; g < Rows; g += 4) {
+      const __m256 zero = _mm256_setzero_ps();
+      const __m256 r1 = g + 1 < Rows ? acc[g + 1] : zero;
+      const __m256 r2 = g + 2 < Rows ? acc[g + 2] : zero;
+      const __m256 r3 = g + 3 < Rows ? acc[g + 3] : zero;
+      const __m256 sums = _mm256_hadd_ps(_mm256_hadd_ps(acc[g], r1), _mm256_hadd_ps(r2, r3));
+      alignas(32) float lanes[8];
+      _mm256_store_ps(lanes, sums);
+#pragma GCC unroll 4
+      for (int r = 0; r < 4; ++r) {
+        if (g + r >= Rows) break;
+        tile[g + r][0] = lanes[r];
+        tile[g + r][1] = lanes[4 + r];
+      }
+    }
+    // One or two values a row, stored one at a time (any column stride),
+    // with store_tile_f32's arithmetic but without its call and its tests
+    // per value.
+    const float scale = epilogue.scale_f32;
+    with_store_mode(epilogue, [&](auto mode) {
+#pragma GCC unroll 12
+      for (int i = 0; i < Rows; ++i) {
+        for (int j = 0; j < n - 8; ++j) {
+          float* out = c + i * rs_c + (8 + j) * cs_c;
+          *out = combine_1<decltype(mode)::value>(tile[i][j], out, scale);
+        }
+      }
+    });
+  }
+}
+
+using NarrowTailFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
+                              int64_t, int64_t, int, const KernelEpilogue&, int64_t);
+template <int... Rows>
+constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> narrow_tail_table(
+    std::integer_sequence<int, Rows...>) {
+  return {{narrow_tail_block<Rows + 1>...}};
+}
+constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> kNarrowTailBlocks =
+    narrow_tail_table(std::make_integer_sequence<int, kNarrowTailMaxRows>());
+
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
   float f;
@@ -573,6 +770,24 @@ void gemm_f32_direct_6x16_avx2(int64_t m, int64_t n, int64_t k, const void* a_vo
                                            count);
     });
   }
+}
+
+void gemm_f32_direct_narrow_avx2(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
+                                 int64_t /*cs_a: 1*/, const void* b_void, int64_t rs_b, int64_t,
+                                 void* c_void, int64_t rs_c, int64_t cs_c,
+                                 const KernelEpilogue& epilogue) {
+  const float* a = static_cast<const float*>(a_void);
+  const float* b = static_cast<const float*>(b_void);
+  float* c = static_cast<float*>(c_void);
+  const int cols = static_cast<int>(n);
+  for_each_row_block_run(m, kNarrowMainMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
+    kNarrowMainBlocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c,
+                                epilogue, count);
+  });
+  for_each_row_block_run(m, kNarrowTailMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
+    kNarrowTailBlocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, cols,
+                                epilogue, count);
+  });
 }
 
 void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {

@@ -95,6 +95,11 @@ void gemm_f64_6x8_avx2(int64_t, const void*, const void*, void*, int64_t, int64_
 void gemm_f32_direct_6x16_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                const KernelEpilogue&);
+// Products 9 or 10 columns wide with A's rows contiguous (see
+// TypedGemmKernel::direct_narrow), float32.
+void gemm_f32_direct_narrow_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                 const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                 const KernelEpilogue&);
 void pack_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
