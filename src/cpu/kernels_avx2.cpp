@@ -261,7 +261,7 @@ constexpr DirectBlockTable kDirectBlocks =
 // ---- products 9 or 10 columns wide ---------------------------------------
 //
 // The direct blocks give such a product two vectors a row, 10 of their 16
-// lanes busy (Zen 5, 32x10x64x10 on one thread: 52% of the AVX2 peak; 67%
+// lanes busy (Zen 5, 32x10x64x10 on one thread: 52% of the AVX2 peak; 68%
 // with this kernel). The narrow kernel takes columns 0..7 in one vector a
 // row (every lane busy, 10 rows a block) and columns 8 and 9 in a second
 // pass over A as dot products along k: lane j of a row's

@@ -238,10 +238,11 @@ TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
 // Products 9 and 10 columns wide take kernels of their own on AVX-512
 // (columns 0..7 in full vectors, float32 two k per FMA, plus dot-product
 // tails) and on AVX2 (float32: columns 0..7 in one vector, then the tail
-// columns as dot products in a second pass): every row count up to past two of their row blocks and the
-// prefetching size, k around their steps of 2, 4 and 8 and past KC, A row-
-// and column-major (the latter takes the general kernel), B in place and
-// packed, C with unit and other column strides, every store mode.
+// columns as dot products in a second pass): every row count up to past
+// two of their row blocks and the prefetching size, k around their steps
+// of 2, 4 and 8 and past KC, A row- and column-major (the latter takes the
+// general kernel), B in place and packed, C with unit and other column
+// strides, every store mode.
 TEST_P(GemmKernelTest, ExactForNarrowProducts) {
   const int64_t kc = kernel_->kc;
   struct MK {
