@@ -168,6 +168,31 @@ inline __attribute__((always_inline)) void store_rows_f32(const __m256 (&acc)[Ro
   }
 }
 
+// A block's Rows x n sums (n in the last of Vectors vectors a row, `last`
+// its lanes) into C with the epilogue: vector stores where C's columns are
+// contiguous, else through a tile.
+template <int Rows, int Vectors>
+inline __attribute__((always_inline)) void store_block_f32(const __m256 (&acc)[Rows][Vectors],
+                                                           float* c, int64_t rs_c, int64_t cs_c,
+                                                           int n, __m256i last,
+                                                           const KernelEpilogue& epilogue) {
+  if (cs_c == 1) {
+    const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
+    const int last_count = n - 8 * (Vectors - 1);
+    with_store_mode(epilogue, [&](auto mode) {
+      store_rows_f32<decltype(mode)::value, Rows, Vectors>(acc, c, rs_c, last, last_count, scale);
+    });
+    return;
+  }
+  alignas(32) float tile[Rows][8 * Vectors];
+#pragma GCC unroll 12
+  for (int i = 0; i < Rows; ++i) {
+#pragma GCC unroll 2
+    for (int v = 0; v < Vectors; ++v) _mm256_store_ps(&tile[i][8 * v], acc[i][v]);
+  }
+  store_tile_f32(&tile[0][0], 8 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
+}
+
 // The most rows a block of v vectors takes: Rows * v accumulators, the B
 // vectors and a broadcast within the 16 ymm registers.
 constexpr int kDirectMaxRows = 12;
@@ -218,21 +243,7 @@ void gemm_f32_direct_block(int64_t k, const float* a, int64_t rs_a, int64_t cs_a
         for (int v = 0; v < Vectors; ++v) acc[i][v] = _mm256_fmadd_ps(a_i, b_vec[v], acc[i][v]);
       }
     }
-    if (cs_c == 1) {
-      const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
-      const int last_count = n - 8 * (Vectors - 1);
-      with_store_mode(epilogue, [&](auto mode) {
-        store_rows_f32<decltype(mode)::value, Rows, Vectors>(acc, c, rs_c, last, last_count, scale);
-      });
-      continue;
-    }
-    alignas(32) float tile[Rows][8 * Vectors];
-#pragma GCC unroll 12
-    for (int i = 0; i < Rows; ++i) {
-#pragma GCC unroll 2
-      for (int v = 0; v < Vectors; ++v) _mm256_store_ps(&tile[i][8 * v], acc[i][v]);
-    }
-    store_tile_f32(&tile[0][0], 8 * Vectors, c, rs_c, cs_c, Rows, n, epilogue);
+    store_block_f32<Rows, Vectors>(acc, c, rs_c, cs_c, n, last, epilogue);
   }
 }
 
@@ -317,18 +328,7 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
         acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p), b_p, acc[i][0]);
       }
     }
-    if (cs_c == 1) {
-      const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
-      const __m256i all = _mm256_set1_epi32(-1);
-      with_store_mode(epilogue, [&](auto mode) {
-        store_rows_f32<decltype(mode)::value, Rows, 1>(acc, c, rs_c, all, 8, scale);
-      });
-      continue;
-    }
-    alignas(32) float tile[Rows][8];
-#pragma GCC unroll 12
-    for (int i = 0; i < Rows; ++i) _mm256_store_ps(&tile[i][0], acc[i][0]);
-    store_tile_f32(&tile[0][0], 8, c, rs_c, cs_c, Rows, 8, epilogue);
+    store_block_f32<Rows, 1>(acc, c, rs_c, cs_c, 8, _mm256_set1_epi32(-1), epilogue);
   }
 }
 
