@@ -369,15 +369,6 @@ inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, in
   return _mm256_set_m128(_mm_movehl_ps(k23, k01), _mm_movelh_ps(k01, k23));
 }
 
-// One sum combined with C's old value as combine_f32 does a lane.
-template <StoreMode Mode>
-inline __attribute__((always_inline)) float combine_1(float sum, const float* c, float scale) {
-  if constexpr (Mode == StoreMode::kPlain) return sum;
-  if constexpr (Mode == StoreMode::kScaled) return sum * scale;
-  if constexpr (Mode == StoreMode::kAdd) return *c + sum;
-  return std::fma(sum, scale, *c);
-}
-
 // Columns 8..n-1 of Rows rows of C (n is 9 or 10) from A's rows (unit
 // column stride) and B's rows (unit column stride), for `count` blocks one
 // below the other.

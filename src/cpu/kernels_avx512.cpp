@@ -1142,15 +1142,6 @@ inline __attribute__((always_inline)) __m512d narrow_tail_of_b_f64(const double*
   return _mm512_insertf64x4(_mm512_castpd256_pd512(column_8), column_9, 1);
 }
 
-// A row's last sums, one at a time, combined with C.
-template <StoreMode Mode>
-inline __attribute__((always_inline)) double combine_1(double sum, const double* c, double scale) {
-  if constexpr (Mode == StoreMode::kPlain) return sum;
-  if constexpr (Mode == StoreMode::kScaled) return sum * scale;
-  if constexpr (Mode == StoreMode::kAdd) return *c + sum;
-  return std::fma(sum, scale, *c);
-}
-
 // Rows x (8 + Tail) doubles into C rows with unit column stride: the first
 // 8 of a row from its vector, the rest from tail_sums[row]. (A float row
 // fits one vector; see narrow_block_f32.)

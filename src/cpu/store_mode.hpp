@@ -1,6 +1,7 @@
 #pragma once
 // How the kernels combine a tile's sums with C, decided once per tile.
 
+#include <cmath>
 #include <type_traits>
 
 #include "cpu/microkernels.hpp"
@@ -39,6 +40,16 @@ inline __attribute__((always_inline)) void with_store_mode(const KernelEpilogue&
     case StoreMode::kScaledAdd:
       return store(StoreModeTag<StoreMode::kScaledAdd>{});
   }
+}
+
+// One sum combined with C's old value at c in the given mode, as the
+// kernels' vector stores combine a lane (for sums stored one at a time).
+template <StoreMode Mode, typename T>
+inline __attribute__((always_inline)) T combine_1(T sum, const T* c, T scale) {
+  if constexpr (Mode == StoreMode::kPlain) return sum;
+  if constexpr (Mode == StoreMode::kScaled) return sum * scale;
+  if constexpr (Mode == StoreMode::kAdd) return *c + sum;
+  return std::fma(sum, scale, *c);
 }
 
 }  // namespace
