@@ -559,6 +559,23 @@ bool takes_direct_path_whole(const TypedGemmKernel& kern, const GemmBatch& b) {
   return passes == 1 || (passes <= kDirectMaxPasses && b.m * b.k * elem <= max_a_bytes);
 }
 
+// Whether a product cut into `threads` tiles packs less split by columns
+// than by rows, on the packed path. Each thread packs all of B and its rows
+// of A once per NC block of its columns (row tiles), or all of A once per
+// NC block of its columns and its columns of B (column tiles). 1x2048^3,
+// two threads: 8 against 6 Mi elements packed per thread; float32 468 ->
+// 474 GFLOP/s, float64 227 -> 232 (medians of 6 alternated rounds; the
+// backward pass unchanged). Either way every element of C is summed the
+// same way.
+bool columns_split_packs_less(const BatchPlan& plan, const GemmBatch& b, int64_t threads) {
+  const TypedGemmKernel& kern = *plan.kernel;
+  if (plan.direct_whole_product || b.k <= kern.kc) return false;  // tiles may go direct
+  const auto nc_blocks = [&](int64_t cols) { return (cols + kern.nc - 1) / kern.nc; };
+  const int64_t by_rows = b.m / threads * b.k * nc_blocks(b.n) + b.k * b.n;
+  const int64_t by_columns = b.m * b.k * nc_blocks(b.n / threads) + b.k * (b.n / threads);
+  return by_columns < by_rows;
+}
+
 // The kernel for a batch's direct tiles. The narrow kernel sums its last
 // columns in another order than `direct` and the packed path do, so it is
 // chosen for the product, never for a tile: a product 9 or 10 columns wide
@@ -810,10 +827,12 @@ void gemm(const GemmBatch* batches, size_t count) {
       const int64_t mr = plan.kernel->mr;
       const int64_t nr = plan.kernel->nr;
       // One tile per thread, at least MR (NR) wide.
-      if (b.m >= 2 * threads * mr) {
+      const bool rows_fit = b.m >= 2 * threads * mr;
+      const bool columns_fit = b.n >= 2 * threads * nr;
+      if (rows_fit && !(columns_fit && columns_split_packs_less(plan, b, threads))) {
         plan.tiles_m = threads;
         plan.items_per_entry = threads;
-      } else if (b.n >= 2 * threads * nr) {
+      } else if (columns_fit) {
         plan.tiles_n = threads;
         plan.items_per_entry = threads;
       }

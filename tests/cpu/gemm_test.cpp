@@ -504,7 +504,10 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
                           // tile's. Then column tiles of unequal widths
                           // (64 + 64 + 74 on three threads).
                           {3, 300, 10, 64},
-                          {1, 20, 202, 40}};
+                          {1, 20, 202, 40},
+                          // Longer than KC and wider than tall: the packed
+                          // path in column tiles (columns_split_packs_less).
+                          {1, 4 * kernel_->mr + 1, 8 * kernel_->nr + 5, kernel_->kc + 3}};
   for (const Shape& s : shapes) {
     std::mt19937 rng(17);
     TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
