@@ -871,8 +871,9 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 // through an aligned tile here, which the strided store writes with the
 // epilogue, so the blocks themselves store rows only and need no tile (and
 // no aligned stack frame) of their own. With store_rows' row pointer, the
-// kernel called straight: 64 products of 2048x64x64 in 3% fewer cycles,
-// 8 of 100x50x30 in 2-3% fewer (float64: 1-2%).
+// kernel called straight: 64 products of 2048x64x64 in 2-3% fewer cycles,
+// 8 of 100x50x30 in 1.5-3.5% fewer (float64: 2-4% fewer, and 2% fewer to
+// 1% more).
 template <typename T>
 __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, const T* a,
                                               int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
