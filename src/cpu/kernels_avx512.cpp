@@ -870,10 +870,8 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 // A C with strided columns (a transposed output) takes its blocks' sums
 // through an aligned tile here, which the strided store writes with the
 // epilogue, so the blocks themselves store rows only and need no tile (and
-// no aligned stack frame) of their own. With store_rows' row pointer, the
-// kernel called straight: 64 products of 2048x64x64 in 2-3% fewer cycles,
-// 8 of 100x50x30 in 1.5-3.5% fewer (float64: 2-4% fewer, and 2% fewer to
-// 1% more).
+// no aligned stack frame) of their own: with store_rows' row pointer,
+// 64x2048x64x64 in 2-3% fewer cycles (kernel called straight).
 template <typename T>
 __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, const T* a,
                                               int64_t rs_a, int64_t cs_a, const T* b, int64_t rs_b,
@@ -884,29 +882,24 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
   const DirectBlockTable<T>& blocks = kDirectBlocks<T>[direct_prefetch(cs_a, epilogue)];
-  if (cs_c != 1) {
-    KernelEpilogue sums_only = epilogue;
-    sums_only.scale_is_one = true;
-    sums_only.add_to_c = false;
-    alignas(64) T tile[kDirectMaxRows * kPassCols];
-    for (int64_t j0 = 0; j0 < n; j0 += kPassCols) {
-      const int cols = static_cast<int>(n - j0 < kPassCols ? n - j0 : kPassCols);
-      const int vectors = (cols + kLanes - 1) / kLanes;
-      const T* b_panel = b + (j0 / kPanelCols) * b_panel_stride;
-      for_each_row_block(m, direct_max_rows(vectors), [&](int64_t i0, int64_t rows) {
-        blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
-                                      tile, kPassCols, cols, sums_only);
-        Z::store_tile(tile, kPassCols, c + i0 * rs_c + j0 * cs_c, rs_c, cs_c,
-                      static_cast<int>(rows), cols, epilogue);
-      });
-    }
-    return;
-  }
+  KernelEpilogue sums_only = epilogue;
+  sums_only.scale_is_one = true;
+  sums_only.add_to_c = false;
+  alignas(64) T tile[kDirectMaxRows * kPassCols];
   for (int64_t j0 = 0; j0 < n; j0 += kPassCols) {
     const int cols = static_cast<int>(n - j0 < kPassCols ? n - j0 : kPassCols);
     const int vectors = (cols + kLanes - 1) / kLanes;
     const T* b_panel = b + (j0 / kPanelCols) * b_panel_stride;
     const int max_rows = direct_max_rows(vectors);
+    if (cs_c != 1) {
+      for_each_row_block(m, max_rows, [&](int64_t i0, int64_t rows) {
+        blocks[rows - 1][vectors - 1](k, a + i0 * rs_a, rs_a, cs_a, b_panel, rs_b, b_panel_stride,
+                                      tile, kPassCols, cols, sums_only);
+        Z::store_tile(tile, kPassCols, c + i0 * rs_c + j0 * cs_c, rs_c, cs_c,
+                      static_cast<int>(rows), cols, epilogue);
+      });
+      continue;
+    }
     if (m <= max_rows) {  // one block, and no division on the smallest products' path
       blocks[m - 1][vectors - 1](k, a, rs_a, cs_a, b_panel, rs_b, b_panel_stride, c + j0, rs_c,
                                  cols, epilogue);
