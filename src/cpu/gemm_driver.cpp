@@ -292,9 +292,12 @@ struct StagedOutput {
 // straight into C, in the accumulator type (c_elem bytes): the f32/f64
 // output itself, or the float tile of a 16-bit output; or, with `staged`,
 // into its float rows (the kernels then apply no epilogue; see
-// StagedOutput).
+// StagedOutput). With `a_in_place` (a row-major A, one KC step, staged
+// sums: the bf16 direct kernel stores plain float sums), A is not packed:
+// the direct kernel reads each row block in place, a panel of B at a time.
 void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEpilogue& epilogue,
-                  ThreadScratch& scratch, const StagedOutput* staged = nullptr) {
+                  ThreadScratch& scratch, const StagedOutput* staged = nullptr,
+                  bool a_in_place = false) {
   const int64_t kp_max = round_up(std::min(kern.kc, t.k), kern.k_step);
   char* packed_b = static_cast<char*>(scratch.packed_b.reserve(
       static_cast<size_t>(round_up(std::min(kern.nc, t.n), kern.nr) * kp_max * kern.packed_bytes)));
@@ -321,10 +324,14 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
         const int64_t rs_c = staged != nullptr ? staged->ld : t.rs_c;
         const int64_t cs_c = staged != nullptr ? 1 : t.cs_c;
         const int64_t c_elem = staged != nullptr ? int64_t{sizeof(float)} : t.c_elem;
-        kern.pack_a(t.a + (ic * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a, t.cs_a, mb, kb, packed_a);
+        const char* const a_block = t.a + (ic * t.rs_a + pc * t.cs_a) * t.elem;
+        if (!a_in_place) kern.pack_a(a_block, t.rs_a, t.cs_a, mb, kb, packed_a);
+        // Kernel calls per panel of B, over which the next fetches are
+        // spread: one per MR rows, or one direct call for the block.
+        const int64_t calls_per_panel = a_in_place ? 1 : a_panels;
         PackSourcePrefetch next_a(t.a + ((ic + mb) * t.rs_a + pc * t.cs_a) * t.elem, t.rs_a,
                                   t.cs_a, std::min(kern.mc, t.m - ic - mb), kb, t.elem,
-                                  a_panels * ((nb + kern.nr - 1) / kern.nr));
+                                  calls_per_panel * ((nb + kern.nr - 1) / kern.nr));
         // The first row block packs B's panels as it reaches them, a group
         // at a time, each group fetched while the one before is multiplied;
         // later blocks reuse them.
@@ -339,8 +346,15 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
             if (jr + cols < nb) {
               next_b = PackSourcePrefetch(b_source(jr + cols), t.cs_b, t.rs_b,
                                           std::min(group_cols, nb - jr - cols), kb, t.elem,
-                                          a_panels * kPackBGroupPanels);
+                                          calls_per_panel * kPackBGroupPanels);
             }
+          }
+          if (a_in_place) {
+            next_a.fetch_share();
+            next_b.fetch_share();
+            kern.direct(mb, n_tile, kb, a_block, t.rs_a, 1, b_panel, kern.nr * kern.k_step,
+                        kern.nr * kp, c_block + jr * cs_c * c_elem, rs_c, cs_c, step);
+            continue;
           }
           for (int64_t ir = 0; ir < mb; ir += kern.mr) {
             const char* a_panel = packed_a + ir * kp * kern.packed_bytes;
@@ -492,9 +506,12 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
   }
   if (t.k <= kern.kc) {
     // One KC step: each MC-row block is rounded into C as soon as it is
-    // done, so B is packed once per NC columns of the tile.
+    // done, so B is packed once per NC columns of the tile. A kernel with a
+    // direct form (bf16 on AVX512_BF16) reads a row-major A in place, its
+    // pairs along k being adjacent: no A to pack, the same sums.
     const StagedOutput staged{dtype, sums, std::min(kern.nc, t.n), &epilogue};
-    compute_tile(kern, t, plain, scratch, &staged);
+    const bool a_in_place = kern.direct != nullptr && kern.widen_rows == nullptr && t.cs_a == 1;
+    compute_tile(kern, t, plain, scratch, &staged, a_in_place);
     return;
   }
   for (int64_t jc = 0; jc < t.n; jc += kern.nc) {

@@ -360,6 +360,28 @@ TEST_P(GemmKernelTest, PackedBInSeveralGroups) {
   }
 }
 
+// A sum of one KC step into a 16-bit C goes MC rows at a time, B packed a
+// group of panels at a time; bf16 on AVX512_BF16 then reads a row-major A
+// in place. Several row blocks and groups, the last of each partial, an
+// odd k (a last pair completed with zero), A too large for the small
+// direct path, and every layout (a column-major A is packed).
+TEST_P(GemmKernelTest, OneKcStepOverSeveralRowBlocksAndGroups) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr, mc = kernel_->mc;
+  const Shape s{2, 2 * mc + mr + 3, 9 * nr + 5, std::min<int64_t>(301, kernel_->kc - 1)};
+  const Layout layouts[] = {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided};
+  uint32_t seed = 990;
+  for (Layout la : layouts) {
+    for (Layout lc : layouts) {
+      const Epilogue epilogue = lc == Layout::kStrided ? Epilogue{-3.0, true} : Epilogue{0.125, false};
+      if (!run_and_check(s, la, Layout::kRowMajor, lc, epilogue, true, seed++)) return;
+    }
+  }
+  if (!run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                     Epilogue{0.125, false}, true, seed++)) {
+    return;
+  }
+}
+
 // A large B with strided columns on the direct path is packed a pass at a
 // time, A's rows in chunks with the next pass's source fetched between
 // them: several passes and chunks, the last of each partial, for A in
