@@ -67,6 +67,14 @@ constexpr int64_t kDirectMaxRereadABytes = 128 * 1024;
 // -> 479 (two); 1x2048^3 470 -> 486 (two); float64 4x1024^3 222 -> 231.
 // Eight panels at a time, or the whole block, gained less.
 constexpr int64_t kPackBGroupPanels = 4;
+// bf16 sums of one KC step read a row-major A in place when its rows lie
+// at most this far apart; farther, each MC-row block spans more pages and
+// L2 sets than the packed block, and packing wins. Zen 5, against
+// packing: 16x512^3 (rows of 1 KB) 5% faster with A contiguous, within the
+// noise with its rows 4 or 8 KB apart; 4x1024^3 (rows of 2 KB) within the
+// noise contiguous, and 4 or 8 KB apart 2-5% slower on one thread and up
+// to 45% on two.
+constexpr int64_t kInPlaceMaxRowStrideBytes = 1024;
 // A whole product longer than one KC step is direct for at most this many
 // passes over A (see takes_direct_path_whole).
 constexpr int64_t kDirectMaxPasses = 8;
@@ -507,10 +515,12 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
   if (t.k <= kern.kc) {
     // One KC step: each MC-row block is rounded into C as soon as it is
     // done, so B is packed once per NC columns of the tile. A kernel with a
-    // direct form (bf16 on AVX512_BF16) reads a row-major A in place, its
-    // pairs along k being adjacent: no A to pack, the same sums.
+    // direct form (bf16 on AVX512_BF16) reads a row-major A of short rows
+    // in place, its pairs along k being adjacent: no A to pack, the same
+    // sums.
     const StagedOutput staged{dtype, sums, std::min(kern.nc, t.n), &epilogue};
-    const bool a_in_place = kern.direct != nullptr && kern.widen_rows == nullptr && t.cs_a == 1;
+    const bool a_in_place = kern.direct != nullptr && kern.widen_rows == nullptr && t.cs_a == 1 &&
+                            t.rs_a * t.elem <= kInPlaceMaxRowStrideBytes;
     compute_tile(kern, t, plain, scratch, &staged, a_in_place);
     return;
   }
