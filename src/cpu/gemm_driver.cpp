@@ -300,9 +300,10 @@ struct StagedOutput {
 // straight into C, in the accumulator type (c_elem bytes): the f32/f64
 // output itself, or the float tile of a 16-bit output; or, with `staged`,
 // into its float rows (the kernels then apply no epilogue; see
-// StagedOutput). With `a_in_place` (a row-major A, one KC step, staged
-// sums: the bf16 direct kernel stores plain float sums), A is not packed:
-// the direct kernel reads each row block in place, a panel of B at a time.
+// StagedOutput). With `a_in_place` (a row-major A of short rows, one KC
+// step, staged sums: the bf16 direct kernel stores plain float sums), A is
+// not packed: the direct kernel reads each row block in place, a panel of
+// B at a time.
 void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEpilogue& epilogue,
                   ThreadScratch& scratch, const StagedOutput* staged = nullptr,
                   bool a_in_place = false) {

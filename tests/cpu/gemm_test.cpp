@@ -362,9 +362,10 @@ TEST_P(GemmKernelTest, PackedBInSeveralGroups) {
 
 // A sum of one KC step into a 16-bit C goes MC rows at a time, B packed a
 // group of panels at a time; bf16 on AVX512_BF16 then reads a row-major A
-// in place. Several row blocks and groups, the last of each partial, an
-// odd k (a last pair completed with zero), A too large for the small
-// direct path, and every layout (a column-major A is packed).
+// of short rows in place. Several row blocks and groups, the last of each
+// partial, an odd k (a last pair completed with zero), A too large for the
+// small direct path, and every layout (a column-major or strided A is
+// packed).
 TEST_P(GemmKernelTest, OneKcStepOverSeveralRowBlocksAndGroups) {
   const int64_t mr = kernel_->mr, nr = kernel_->nr, mc = kernel_->mc;
   const Shape s{2, 2 * mc + mr + 3, 9 * nr + 5, std::min<int64_t>(301, kernel_->kc - 1)};
@@ -372,7 +373,8 @@ TEST_P(GemmKernelTest, OneKcStepOverSeveralRowBlocksAndGroups) {
   uint32_t seed = 990;
   for (Layout la : layouts) {
     for (Layout lc : layouts) {
-      const Epilogue epilogue = lc == Layout::kStrided ? Epilogue{-3.0, true} : Epilogue{0.125, false};
+      const Epilogue epilogue =
+          lc == Layout::kStrided ? Epilogue{-3.0, true} : Epilogue{0.125, false};
       if (!run_and_check(s, la, Layout::kRowMajor, lc, epilogue, true, seed++)) return;
     }
   }
