@@ -13,10 +13,14 @@ void set_block_sizes_from_caches(const CpuFeatures& cpu, TypedGemmKernel* kernel
   // 14 * KC FMAs), and that a large C (which lives in memory) is passed
   // over few times; the B micro-panel (KC x NR) is 1/8 of L2 and streams
   // from there alongside A. Measured on a 1 MB-L2 core, float32 14x32: 512
-  // beats 128 by ~15%, 1024 beats 512 by 1.5-2% on 1024^3 and 2048^3. A
-  // multiple of 8, so bf16 pairs never straddle steps.
+  // beats 128 by ~15%, 1024 beats 512 by 1.5-2% on 1024^3 and 2048^3. At
+  // most 1024 steps of the kernel's loop: a bf16 step is a pair, so its KC
+  // reaches 2048 values, its B micro-panel the same 128 KB, and MC and NC
+  // follow (Zen 5, bf16, against 1024: 1x2048^3 +8%, 4x1024x2048x1024
+  // +5-11%, 64x256x512x256 +3-5%, others within the noise). A multiple of
+  // 8, so bf16 pairs never straddle steps.
   int64_t kc = cpu.l2_bytes / 8 / (kernel->nr * bytes);
-  kc = std::clamp<int64_t>(kc, 128, 1024) & ~int64_t{7};
+  kc = std::clamp<int64_t>(kc, 128, 1024 * kernel->k_step) & ~int64_t{7};
   // MC: the A block (MC x KC) in about a third of L2, leaving room for the
   // B micro-panels and C lines passing through.
   int64_t mc = cpu.l2_bytes / 3 / (kc * bytes);
