@@ -378,10 +378,8 @@ TEST_P(GemmKernelTest, OneKcStepOverSeveralRowBlocksAndGroups) {
       if (!run_and_check(s, la, Layout::kRowMajor, lc, epilogue, true, seed++)) return;
     }
   }
-  if (!run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
-                     Epilogue{0.125, false}, true, seed++)) {
-    return;
-  }
+  run_and_check(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                Epilogue{0.125, false}, true, seed);
 }
 
 // A large B with strided columns on the direct path is packed a pass at a
