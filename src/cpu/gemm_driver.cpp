@@ -637,6 +637,15 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
     direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.rs_b, kern.nr, t.c, t.rs_c, t.cs_c, epilogue);
     return;
   }
+  if (t.rs_b == 1 && direct == kern.direct_narrow && kern.direct_narrow_b_columns != nullptr) {
+    // Attention's K^T: the narrow kernel's variant reading B's columns, the
+    // same sums without packing B, which had cost as much as the product
+    // (256x10x64x10 through the API, flop per time-stamp counter tick: one
+    // thread 30-31 -> 59-63, two 46-64 -> 90-128).
+    kern.direct_narrow_b_columns(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.cs_b, 0, t.c, t.rs_c,
+                                 t.cs_c, epilogue);
+    return;
+  }
   // B is packed a block of columns at a time, as many as the thread's B
   // buffer holds (sized for the packed path's KC x NC panel), so a wide B
   // never needs a larger buffer. Columns are independent: the blocking does

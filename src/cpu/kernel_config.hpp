@@ -36,6 +36,10 @@ struct TypedGemmKernel {
   // per product (direct_kernel_for). A float kernel for float16, which
   // widens small products to float first.
   DirectGemmFn direct_narrow = nullptr;
+  // The same sums as direct_narrow from a B read by columns in place: unit
+  // row stride (attention's K^T view), the column stride passed in rs_b's
+  // place (null: such a B is packed for direct_narrow first).
+  DirectGemmFn direct_narrow_b_columns = nullptr;
   // 16-bit outputs: rounds float sums into C rows (null: the driver's
   // generic rounding, which gives the same bits).
   StoreRows16Fn store_rows_16bit = nullptr;

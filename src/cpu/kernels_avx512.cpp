@@ -1285,6 +1285,56 @@ inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const 
   }
 }
 
+// The same step's B from B's columns (unit row stride: attention's K^T
+// view), in the same lanes as narrow_step_b leaves them, so the sums are
+// the same bits. b0, b4 and b8 address column 0, 4 and 8 at this k; rs and
+// rs3 are one and three column strides in bytes. Each of columns 0..7
+// gives its 8 k in one load, four 64-bit k pairs: pair[j] takes pair j of
+// every column, an 8 x 4 transpose of 64-bit elements (columns c and c + 2
+// share a register, then two unpacks and two 128-bit-lane shuffles for
+// each pair of outputs). The tail is columns 8 and 9 as loaded. 10 loads
+// a step against narrow_step_b's 16, for 8 more shuffles: 10x64x10 runs a
+// few percent faster from K^T than from a B stored by rows.
+template <int Tail>
+inline __attribute__((always_inline)) void narrow_step_b_columns(const float* b0, const float* b4,
+                                                                 const float* b8, int64_t rs,
+                                                                 int64_t rs3, __m512 (&pair)[4],
+                                                                 __m512& tail) {
+  __m512d z0, z1, z2, z3;
+  asm("vmovupd (%[b0]), %t[z0]\n\t"
+      "vinsertf64x4 $1, (%[b0],%[rs],2), %[z0], %[z0]\n\t"
+      "vmovupd (%[b0],%[rs]), %t[z1]\n\t"
+      "vinsertf64x4 $1, (%[b0],%[rs3]), %[z1], %[z1]\n\t"
+      "vmovupd (%[b4]), %t[z2]\n\t"
+      "vinsertf64x4 $1, (%[b4],%[rs],2), %[z2], %[z2]\n\t"
+      "vmovupd (%[b4],%[rs]), %t[z3]\n\t"
+      "vinsertf64x4 $1, (%[b4],%[rs3]), %[z3], %[z3]"
+      : [z0] "=&v"(z0), [z1] "=&v"(z1), [z2] "=&v"(z2), [z3] "=&v"(z3)
+      : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3)
+      : "memory");
+  // z0 = columns 0 | 2, z1 = 1 | 3, z2 = 4 | 6, z3 = 5 | 7; unpacking
+  // leaves pairs 0 and 2 (lo) or 1 and 3 (hi) of columns 0, 1 | 0, 1 | 2,
+  // 3 | 2, 3 by 128-bit lane, and the shuffles pick the lanes of one pair.
+  const __m512d lo_0123 = _mm512_unpacklo_pd(z0, z1);
+  const __m512d hi_0123 = _mm512_unpackhi_pd(z0, z1);
+  const __m512d lo_4567 = _mm512_unpacklo_pd(z2, z3);
+  const __m512d hi_4567 = _mm512_unpackhi_pd(z2, z3);
+  pair[0] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0x88));
+  pair[1] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0x88));
+  pair[2] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0xdd));
+  pair[3] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0xdd));
+  if constexpr (Tail == 2) {
+    asm("vmovups (%[b8]), %t[t]\n\t"
+        "vinsertf32x8 $1, (%[b8],%[rs]), %[t], %[t]"
+        : [t] "=&v"(tail)
+        : [b8] "r"(b8), [rs] "r"(rs)
+        : "memory");
+  } else {
+    // A 256-bit load clears the upper lanes: column 9's are zero.
+    asm("vmovups (%[b8]), %t[t]" : [t] "=v"(tail) : [b8] "r"(b8) : "memory");
+  }
+}
+
 // One row of A (at ADDR(displacement)) through the step: its 8 k into y
 // for one 8-k FMA into its tail T, then four pair FMAs into its
 // accumulator C, three pairs broadcast from memory and the last from y.
@@ -1385,9 +1435,10 @@ __attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_
 }
 
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
-// B's rows (unit column stride, row stride rs_b). Columns 0..7 take two k
+// B's rows (unit column stride, row stride rs_b), or with BColumns B's
+// columns (unit row stride, column stride rs_b). Columns 0..7 take two k
 // per 16-lane FMA: B's rows interleaved in pairs, A's pair broadcast.
-template <int Rows, int Tail, bool Prefetch>
+template <int Rows, int Tail, bool Prefetch, bool BColumns>
 inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const float* a, int64_t rs_a,
                                                             const float* b, int64_t rs_b, float* c,
                                                             int64_t rs_c, int64_t cs_c,
@@ -1411,12 +1462,17 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
       _mm512_set_epi32(23, 21, 19, 17, 7, 5, 3, 1, 22, 20, 18, 16, 6, 4, 2, 0);
   const float* b_rows = b;
   int64_t p = 0;
-  for (; p + 8 <= k; p += 8, b_rows += 8 * rs_b) {
+  for (; p + 8 <= k; p += 8, b_rows += BColumns ? 8 : 8 * rs_b) {
     if (Prefetch && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
     __m512 pair[4];
     __m512 b_tail;
-    narrow_step_b<Tail>(b_rows, b_rows + 4 * rs_b, rs_b_bytes, 3 * rs_b_bytes, by_pair, by_column,
-                        pair, b_tail);
+    if constexpr (BColumns) {
+      narrow_step_b_columns<Tail>(b_rows, b_rows + 4 * rs_b, b_rows + 8 * rs_b, rs_b_bytes,
+                                  3 * rs_b_bytes, pair, b_tail);
+    } else {
+      narrow_step_b<Tail>(b_rows, b_rows + 4 * rs_b, rs_b_bytes, 3 * rs_b_bytes, by_pair, by_column,
+                          pair, b_tail);
+    }
     narrow_step_all_rows<Rows>(std::make_index_sequence<kRowGroups>(), a_group, p, rs_a_bytes, pair,
                                b_tail, acc_2k, tail);
   }
@@ -1430,8 +1486,17 @@ inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const flo
       acc_rest[i] = acc_2k[i];
       tail_rest[i] = tail[i];
     }
-    narrow_rest<Rows, Tail>(static_cast<int>(k - p), a + p, rs_a, b + p * rs_b, rs_b, acc_rest,
-                            tail_rest);
+    const int rest = static_cast<int>(k - p);
+    if constexpr (BColumns) {
+      // Those steps' B as rows, for narrow_rest.
+      alignas(64) float rows_of_b[8][16];
+      for (int j = 0; j < rest; ++j) {
+        for (int col = 0; col < 8 + Tail; ++col) rows_of_b[j][col] = b[col * rs_b + p + j];
+      }
+      narrow_rest<Rows, Tail>(rest, a + p, rs_a, &rows_of_b[0][0], 16, acc_rest, tail_rest);
+    } else {
+      narrow_rest<Rows, Tail>(rest, a + p, rs_a, b + p * rs_b, rs_b, acc_rest, tail_rest);
+    }
 #pragma GCC unroll 16
     for (int i = 0; i < Rows; ++i) {
       acc_2k[i] = acc_rest[i];
@@ -1549,13 +1614,15 @@ inline __attribute__((always_inline)) void narrow_block_f64(int64_t k, const dou
   store_narrow<Rows, Tail>(acc, tail_sums, c, rs_c, cs_c, epilogue);
 }
 
-// The block for either type (one function per type, rows and tail).
-template <typename T, int Rows, int Tail, bool Prefetch>
+// The block for either type (one function per type, rows, tail and B's
+// layout; float64 reads B's rows only).
+template <typename T, int Rows, int Tail, bool Prefetch, bool BColumns>
 void narrow_block(int64_t k, const T* a, int64_t rs_a, const T* b, int64_t rs_b, T* c, int64_t rs_c,
                   int64_t cs_c, const KernelEpilogue& epilogue) {
   if constexpr (std::is_same_v<T, float>) {
-    narrow_block_f32<Rows, Tail, Prefetch>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+    narrow_block_f32<Rows, Tail, Prefetch, BColumns>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   } else {
+    static_assert(!BColumns, "the float64 narrow kernel reads B's rows");
     narrow_block_f64<Rows, Tail, Prefetch>(k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   }
 }
@@ -1564,26 +1631,26 @@ template <typename T>
 using NarrowBlockFn = void (*)(int64_t, const T*, int64_t, const T*, int64_t, T*, int64_t, int64_t,
                                const KernelEpilogue&);
 
-template <typename T, int Tail, bool Prefetch, int... Rows>
+template <typename T, int Tail, bool Prefetch, bool BColumns, int... Rows>
 constexpr std::array<NarrowBlockFn<T>, sizeof...(Rows)> narrow_blocks(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_block<T, Rows + 1, Tail, Prefetch>...}};
+  return {{narrow_block<T, Rows + 1, Tail, Prefetch, BColumns>...}};
 }
 // By [tail - 1][prefetch][rows - 1].
-template <typename T>
+template <typename T, bool BColumns>
 constexpr std::array<std::array<std::array<NarrowBlockFn<T>, kNarrowMaxRows>, 2>, 2> kNarrowBlocks =
-    {{{{narrow_blocks<T, 1, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-        narrow_blocks<T, 1, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
-      {{narrow_blocks<T, 2, false>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-        narrow_blocks<T, 2, true>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
+    {{{{narrow_blocks<T, 1, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+        narrow_blocks<T, 1, true, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
+      {{narrow_blocks<T, 2, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>()),
+        narrow_blocks<T, 2, true, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
 
 // A whole narrow product: row blocks of near-equal height, as
-// direct_product makes them.
-template <typename T>
+// direct_product makes them. With BColumns, rs_b is B's column stride.
+template <typename T, bool BColumns = false>
 void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, const T* b,
                     int64_t rs_b, T* c, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
-  const auto& blocks = kNarrowBlocks<T>[n - 9][epilogue.prefetch];
+  const auto& blocks = kNarrowBlocks<T, BColumns>[n - 9][epilogue.prefetch];
   if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
   for_each_row_block(m, kNarrowMaxRows, [&](int64_t i0, int64_t rows) {
     blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
@@ -1598,6 +1665,16 @@ void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* 
                                    const KernelEpilogue& epilogue) {
   narrow_product<float>(m, n, k, static_cast<const float*>(a), rs_a, static_cast<const float*>(b),
                         rs_b, static_cast<float*>(c), rs_c, cs_c, epilogue);
+}
+
+void gemm_f32_direct_narrow_b_columns_avx512(int64_t m, int64_t n, int64_t k, const void* a,
+                                             int64_t rs_a, int64_t /*cs_a*/, const void* b,
+                                             int64_t cs_b, int64_t /*b_panel_stride*/, void* c,
+                                             int64_t rs_c, int64_t cs_c,
+                                             const KernelEpilogue& epilogue) {
+  narrow_product<float, true>(m, n, k, static_cast<const float*>(a), rs_a,
+                              static_cast<const float*>(b), cs_b, static_cast<float*>(c), rs_c,
+                              cs_c, epilogue);
 }
 
 void gemm_f64_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,

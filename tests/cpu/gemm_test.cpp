@@ -281,17 +281,75 @@ TEST_P(GemmKernelTest, ExactForNarrowProducts) {
   }
 }
 
+// A narrow product's B stored by columns (attention's K^T view, which
+// AVX-512's float32 narrow kernel reads in place and the others pack)
+// gives the same bits as the same B stored by rows, for every row block
+// size and k around the kernels' 8-k step: each element is summed in one
+// order whatever B's layout. (16-bit types widen only a B stored by rows
+// for the narrow kernel.)
+TEST_P(GemmKernelTest, NarrowProductsSameBitsForBStoredByColumns) {
+  if (dtype_ != GemmDType::f32 && dtype_ != GemmDType::f64) {
+    GTEST_SKIP() << "16-bit types take the narrow kernel for a B stored by rows only";
+  }
+  std::mt19937 rng(2024);
+  for (int64_t n : {9, 10}) {
+    for (int64_t m : {1, 4, 10, 12, 13, 25}) {
+      for (int64_t k : {1, 7, 8, 15, 64, 67}) {
+        const Shape s{2, m, n, k};
+        TestMatrices a(dtype_, s.batch, m, k, Layout::kRowMajor);
+        TestMatrices b_rows(dtype_, s.batch, k, n, Layout::kRowMajor);
+        TestMatrices b_columns(dtype_, s.batch, k, n, Layout::kColumnMajor);
+        a.fill_reals(rng);
+        b_rows.fill_reals(rng);
+        for (int64_t p = 0; p < s.batch; ++p) {
+          for (int64_t i = 0; i < k; ++i) {
+            for (int64_t j = 0; j < n; ++j) b_columns.set(p, i, j, b_rows.get(p, i, j));
+          }
+        }
+        TestMatrices c_rows(dtype_, s.batch, m, n, Layout::kRowMajor);
+        TestMatrices c_columns(dtype_, s.batch, m, n, Layout::kRowMajor);
+        c_rows.fill_reals(rng);
+        for (int64_t p = 0; p < s.batch; ++p) {
+          for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) c_columns.set(p, i, j, c_rows.get(p, i, j));
+          }
+        }
+        const Epilogue epilogue{0.125, true};
+        gemm(GemmBatch{dtype_, s.batch, m, n, k, a.operand(), b_rows.operand(), c_rows.output(),
+                       epilogue});
+        gemm(GemmBatch{dtype_, s.batch, m, n, k, a.operand(), b_columns.operand(),
+                       c_columns.output(), epilogue});
+        for (int64_t p = 0; p < s.batch; ++p) {
+          for (int64_t i = 0; i < m; ++i) {
+            for (int64_t j = 0; j < n; ++j) {
+              ASSERT_EQ(c_rows.bits(p, i, j), c_columns.bits(p, i, j))
+                  << describe(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                              epilogue)
+                  << " at [" << p << ", " << i << ", " << j << "]";
+            }
+          }
+        }
+        ASSERT_TRUE(c_columns.sentinels_intact())
+            << describe(s, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor, epilogue);
+      }
+    }
+  }
+}
+
 // B in a heap block exactly as large as its elements, so AddressSanitizer
 // sees any read past its end: kernels that read B's rows as whole vectors
 // must stop short of it, for every width, for B's own row stride (a narrow
-// row-major B) and for a row stride of 0 (one row repeated); k of 8 and 11
-// reach the narrow kernels' 8-step loop.
+// row-major B), for a row stride of 0 (one row repeated) and for B stored
+// by columns (K^T, whose columns the narrow kernel reads 8 k at a time);
+// k of 8 and 11 reach the narrow kernels' 8-step loop.
 TEST_P(GemmKernelTest, ReadsNothingPastTheEndOfB) {
   const size_t elem = gemm_dtype_size(dtype_);
   std::mt19937 rng(77);
   for (int64_t n = 1; n <= 17; ++n) {
     for (int64_t k : {1, 2, 5, 8, 11}) {
-      for (bool repeated_row : {false, true}) {
+      for (const char* storage : {"rows", "one row repeated", "columns"}) {
+        const bool repeated_row = std::strcmp(storage, "one row repeated") == 0;
+        const bool by_columns = std::strcmp(storage, "columns") == 0;
         const int64_t m = 3;
         TestMatrices a(dtype_, 1, m, k, Layout::kRowMajor);
         TestMatrices b(dtype_, 1, k, n, Layout::kRowMajor);
@@ -306,18 +364,20 @@ TEST_P(GemmKernelTest, ReadsNothingPastTheEndOfB) {
         for (int64_t p = 0; p < rows; ++p) {
           for (int64_t j = 0; j < n; ++j) {
             const uint64_t bits = b.bits(0, p, j);
-            std::memcpy(exact_b.get() + static_cast<size_t>(p * n + j) * elem, &bits, elem);
+            const int64_t at = by_columns ? j * k + p : p * n + j;
+            std::memcpy(exact_b.get() + static_cast<size_t>(at) * elem, &bits, elem);
           }
         }
+        const MatrixOperand b_operand =
+            by_columns ? MatrixOperand{exact_b.get(), 0, 1, k}
+                       : MatrixOperand{exact_b.get(), 0, repeated_row ? 0 : n, 1};
         const std::vector<double> expected = reference_product(a, b, c, Epilogue{});
-        gemm(GemmBatch{dtype_, 1, m, n, k, a.operand(),
-                       MatrixOperand{exact_b.get(), 0, repeated_row ? 0 : n, 1}, c.output(),
-                       Epilogue{}});
+        gemm(GemmBatch{dtype_, 1, m, n, k, a.operand(), b_operand, c.output(), Epilogue{}});
         for (int64_t i = 0; i < m; ++i) {
           for (int64_t j = 0; j < n; ++j) {
             ASSERT_EQ(c.get(0, i, j), round_to_dtype(dtype_, expected[i * n + j]))
-                << "n " << n << " k " << k << (repeated_row ? ", one row repeated" : "") << " at ["
-                << i << ", " << j << "]";
+                << "n " << n << " k " << k << ", B stored by " << storage << " at [" << i << ", "
+                << j << "]";
           }
         }
       }
