@@ -31,6 +31,10 @@ struct BenchCase {
   BenchDType dtype = BenchDType::f32;
   Direction direction = Direction::forward;
   double scale = kBenchScale;
+  // Forward only: weight is the transposed view of a row-major [b, n, k]
+  // buffer, as attention's K^T is (`q @ k.transpose(1, 2)` in the
+  // specification), rather than a row-major [b, k, n].
+  bool weight_transposed = false;
   int threads = 2;
   // Rotate through operand copies larger than the last-level cache, so each
   // call starts with its inputs in memory, not in cache.
@@ -50,7 +54,7 @@ double case_flops(const BenchCase& bench_case);
 struct OperandSet {
   size_t index = 0;
   void* input = nullptr;        // [b, m, k]
-  void* weight = nullptr;       // [b, k, n]
+  void* weight = nullptr;       // [b, k, n] ([b, n, k] when weight_transposed)
   void* out = nullptr;          // [b, m, n]
   void* grad_out = nullptr;     // [b, m, n]
   void* grad_input = nullptr;   // [b, m, k]

@@ -167,6 +167,7 @@ BenchCase case_of(const ExperimentSpec& spec, const BenchShape& shape) {
   bench_case.dtype = spec.dtype;
   bench_case.direction = spec.direction;
   bench_case.scale = spec.scale;
+  bench_case.weight_transposed = spec.weight_transposed;
   bench_case.threads = spec.threads;
   bench_case.cold_cache = spec.cold_cache;
   bench_case.sgmm_kernel = spec.sgmm_kernel;

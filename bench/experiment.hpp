@@ -20,6 +20,9 @@ struct ExperimentSpec {
   BenchDType dtype = BenchDType::f32;
   Direction direction = Direction::forward;
   double scale = kBenchScale;
+  bool weight_transposed = false;  // see BenchCase
+  // Shapes this experiment runs, of the run's list (empty: all of them).
+  std::vector<std::string> only_shapes;
   int threads = 2;
   bool cold_cache = false;
   std::string sgmm_kernel;  // empty: sgmm's automatic choice

@@ -29,6 +29,8 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
   --quick              a few shapes, short measurements, forward only (< 1 minute)
   --modes=LIST         comma-separated experiments (default: all):
                          forward    float32 forward, all libraries
+                         keys       attention as written, Q @ K^T: weight a transposed
+                                    view (attn and mha), all libraries
                          threads1   float32 forward on 1 thread, all libraries
                          backward   grad input + grad weight, all libraries
                          scale1     sgmm with scale = 1 against scale = 0.125
@@ -51,8 +53,8 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
 )";
 
 const std::vector<std::string> kAllModes = {
-    "forward", "threads1", "backward", "scale1", "f64",          "bf16",
-    "bf16_widened", "f16", "avx2",     "cold",   "backward_cold", "call"};
+    "forward",      "keys", "threads1", "backward", "scale1",        "f64", "bf16",
+    "bf16_widened", "f16",  "avx2",     "cold",     "backward_cold", "call"};
 // Small and mid shapes: enough to see each regime in a few seconds.
 const std::vector<std::string> kQuickShapes = {"attn", "mha", "quant", "odd", "square"};
 
@@ -170,6 +172,11 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
   spec.threads = threads;
   if (mode == "forward") {
     spec.title = "float32 forward, " + threads_text(threads);
+  } else if (mode == "keys") {
+    spec.weight_transposed = true;
+    spec.only_shapes = {"attn", "mha"};
+    spec.title =
+        "float32 attention scores Q @ K^T (weight a transposed view), " + threads_text(threads);
   } else if (mode == "threads1") {
     spec.threads = 1;
     spec.title = "float32 forward, 1 thread";
@@ -318,8 +325,18 @@ int run_benchmark(const Options& options) {
   const std::vector<BenchShape> call_shape = {kCallShape};
   for (const std::string& mode : options.modes) {
     const ExperimentSpec spec = experiment_for_mode(mode, options.threads);
-    report.experiments.push_back(run_experiment(spec, spec.per_call ? call_shape : shapes,
-                                                contenders, report.peaks, settings, std::cout));
+    std::vector<BenchShape> spec_shapes = spec.per_call ? call_shape : shapes;
+    if (!spec.only_shapes.empty()) {
+      std::vector<BenchShape> kept;
+      for (const BenchShape& s : spec_shapes) {
+        const auto& only = spec.only_shapes;
+        if (std::find(only.begin(), only.end(), std::string(s.name)) != only.end()) kept.push_back(s);
+      }
+      spec_shapes = std::move(kept);
+    }
+    if (spec_shapes.empty()) continue;
+    report.experiments.push_back(run_experiment(spec, spec_shapes, contenders, report.peaks,
+                                                settings, std::cout));
   }
 
   // The peak again, keeping the higher of the two: on a VM, the two

@@ -107,7 +107,8 @@ CheckResult check_against_float64(const BenchCase& bench_case, const OperandSet&
   result.tolerance = relative_error_tolerance(bench_case);
   const BenchShape& s = bench_case.shape;
   const View input{operands.input, s.m * s.k, s.k, 1};
-  const View weight{operands.weight, s.k * s.n, s.n, 1};
+  const View weight = bench_case.weight_transposed ? View{operands.weight, s.k * s.n, 1, s.k}
+                                                   : View{operands.weight, s.k * s.n, s.n, 1};
   if (bench_case.direction == Direction::forward) {
     const View out{operands.out, s.m * s.n, s.n, 1};
     check_product("out", bench_case, input, weight, out, s.m, s.n, s.k, applied_scale, result);

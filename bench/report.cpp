@@ -52,6 +52,9 @@ std::string column_cell(const ExperimentSpec& spec, const ShapeResult& shape,
 std::string experiment_settings(const ExperimentSpec& spec) {
   std::ostringstream out;
   out << bench_dtype_name(spec.dtype) << ", " << direction_name(spec.direction)
+      << (spec.weight_transposed
+              ? " with weight = K^T, the transposed view of a row-major [b, n, k]"
+              : "")
       << ", scale = " << spec.scale << ", " << spec.threads
       << (spec.threads == 1 ? " thread" : " threads") << ", "
       << (spec.cold_cache ? "cold cache (operands rotated through copies larger than the L3)"
@@ -307,6 +310,7 @@ std::string render_json(const RunReport& report) {
        << ", \"title\": " << json_string(spec.title) << ", \"dtype\": \""
        << bench_dtype_name(spec.dtype) << "\", \"direction\": \"" << direction_name(spec.direction)
        << "\", \"scale\": " << json_number(spec.scale) << ", \"threads\": " << spec.threads
+       << ", \"weight_transposed\": " << (spec.weight_transposed ? "true" : "false")
        << ", \"cold_cache\": " << (spec.cold_cache ? "true" : "false")
        << ", \"per_call\": " << (spec.per_call ? "true" : "false")
        << ", \"sgmm_kernel\": " << json_string(spec.sgmm_kernel.empty() ? "auto" : spec.sgmm_kernel)

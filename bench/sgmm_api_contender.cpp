@@ -47,8 +47,10 @@ class SgmmApiContender final : public Contender {
     copies_.clear();
     for (size_t i = 0; i < operands.size(); ++i) {
       const OperandSet& set = operands.set(i);
-      copies_.push_back({from_blob(set.input, {s.b, s.m, s.k}, options),
-                         from_blob(set.weight, {s.b, s.k, s.n}, options),
+      const Tensor weight = bench_case.weight_transposed
+                                ? from_blob(set.weight, {s.b, s.n, s.k}, options).transpose(1, 2)
+                                : from_blob(set.weight, {s.b, s.k, s.n}, options);
+      copies_.push_back({from_blob(set.input, {s.b, s.m, s.k}, options), weight,
                          from_blob(set.out, {s.b, s.m, s.n}, options)});
     }
     return {};

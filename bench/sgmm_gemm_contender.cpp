@@ -49,7 +49,8 @@ class SgmmGemmContender final : public Contender {
       forward.n = s.n;
       forward.k = s.k;
       forward.a = {nullptr, s.m * s.k, s.k, 1};
-      forward.b = {nullptr, s.k * s.n, s.n, 1};
+      forward.b = bench_case.weight_transposed ? cpu::MatrixOperand{nullptr, s.k * s.n, 1, s.k}
+                                               : cpu::MatrixOperand{nullptr, s.k * s.n, s.n, 1};
       forward.c = {nullptr, s.m * s.n, s.n, 1};
       forward.epilogue = epilogue;
       batches_.push_back(forward);

@@ -33,7 +33,12 @@ void compute_batch_range(const BenchCase& bench_case, const OperandSet& operands
     ConstMatrixView<T> weight(static_cast<const T*>(operands.weight) + p * s.k * s.n, s.k, s.n);
     if (bench_case.direction == Direction::forward) {
       MatrixView<T> out(static_cast<T*>(operands.out) + p * s.m * s.n, s.m, s.n);
-      out.noalias() = scale * input * weight;
+      if (bench_case.weight_transposed) {
+        ConstMatrixView<T> keys(static_cast<const T*>(operands.weight) + p * s.k * s.n, s.n, s.k);
+        out.noalias() = scale * input * keys.transpose();
+      } else {
+        out.noalias() = scale * input * weight;
+      }
     } else {
       ConstMatrixView<T> grad_out(static_cast<const T*>(operands.grad_out) + p * s.m * s.n, s.m,
                                   s.n);

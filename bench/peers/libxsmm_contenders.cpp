@@ -57,6 +57,11 @@ class LibxsmmContender final : public Contender {
       // column-major terms, which libxsmm 1.17 does not generate.
       return "libxsmm 1.17 JIT has no transposed-A kernel (needed for grad_input)";
     }
+    if (bench_case.weight_transposed) {
+      // The row-major product is computed as its column-major transpose,
+      // where weight is the A operand: K^T would be a transposed A.
+      return "libxsmm 1.17 JIT has no transposed-A kernel (needed for weight = K^T)";
+    }
     if (bench_case.dtype == BenchDType::bf16 || bench_case.dtype == BenchDType::f16) {
       return "16-bit types compare sgmm with itself only";
     }

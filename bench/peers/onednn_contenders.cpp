@@ -62,8 +62,11 @@ class OneDnnMatmulContender final : public Contender {
     matmuls_.clear();
     try {
       if (bench_case.direction == Direction::forward) {
+        const memory::dims weight_strides = bench_case.weight_transposed
+                                                ? memory::dims{s.k * s.n, 1, s.k}
+                                                : memory::dims{s.k * s.n, s.n, 1};
         matmuls_.push_back(make_matmul(engine_, type, s.b, s.m, s.n, s.k, {s.m * s.k, s.k, 1},
-                                       {s.k * s.n, s.n, 1}, bench_case.scale));
+                                       weight_strides, bench_case.scale));
       } else {
         // grad_input [m, k] = grad_out [m, n] @ weight^T: weight [k, n] seen as [n, k] by strides.
         matmuls_.push_back(make_matmul(engine_, type, s.b, s.m, s.k, s.n, {s.m * s.n, s.n, 1},

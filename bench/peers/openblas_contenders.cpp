@@ -37,9 +37,10 @@ void compute_batch_range(const BenchCase& bench_case, const OperandSet& operands
   const T* weight = static_cast<const T*>(operands.weight);
   for (int64_t p = begin; p < end; ++p) {
     if (bench_case.direction == Direction::forward) {
-      gemm_row_major<T>(CblasNoTrans, CblasNoTrans, s.m, s.n, s.k, alpha, input + p * s.m * s.k,
-                        s.k, weight + p * s.k * s.n, s.n, static_cast<T*>(operands.out) + p * s.m * s.n,
-                        s.n);
+      gemm_row_major<T>(CblasNoTrans, bench_case.weight_transposed ? CblasTrans : CblasNoTrans, s.m,
+                        s.n, s.k, alpha, input + p * s.m * s.k, s.k, weight + p * s.k * s.n,
+                        bench_case.weight_transposed ? s.k : s.n,
+                        static_cast<T*>(operands.out) + p * s.m * s.n, s.n);
     } else {
       const T* grad_out = static_cast<const T*>(operands.grad_out) + p * s.m * s.n;
       // grad_input = grad_out @ weight^T, grad_weight = input^T @ grad_out.
