@@ -687,6 +687,16 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
         const int64_t steps = k - p0 < 16 ? k - p0 : 16;
         const __mmask16 k_mask = low_mask16(steps);
         for (int rb = 0; rb < R; rb += 16) {
+          const __mmask16 lanes = low_mask16(R - rb);
+          if (rb >= height) {
+            // Padding only (a B^T of 16 columns or fewer): zeros, not 16 zero
+            // rows transposed (64x16x64x16 from K^T through the API, one
+            // thread: 49-50 -> 51-52 flop a TSC tick).
+            for (int64_t q = 0; q < steps; ++q) {
+              _mm512_mask_storeu_ps(dst + (p0 + q) * R + rb, lanes, _mm512_setzero_ps());
+            }
+            continue;
+          }
           __m512 block[16];
 #pragma GCC unroll 16
           for (int i = 0; i < 16; ++i) {
@@ -695,7 +705,6 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
                            : _mm512_setzero_ps();
           }
           transpose_16x16(block);
-          const __mmask16 lanes = low_mask16(R - rb);
           for (int64_t q = 0; q < steps; ++q) {
             _mm512_mask_storeu_ps(dst + (p0 + q) * R + rb, lanes, block[q]);
           }
