@@ -629,8 +629,8 @@ DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) 
 }
 
 // The direct path: B used in place when its columns are contiguous, else
-// packed into 32-column panels first (the B^T views of attention and of
-// the backward pass).
+// packed into panels of NR columns (or NR / 2 for a B that narrow) first:
+// the B^T views of attention and of the backward pass.
 void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const TileTask& t,
                          const KernelEpilogue& epilogue) {
   if (t.cs_b == 1) {
@@ -646,11 +646,24 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
                                  t.cs_c, epilogue);
     return;
   }
+  ThreadScratch& scratch = thread_scratch();
+  if (kern.pack_b_half != nullptr && 2 * t.n <= kern.nr) {
+    // At most half a panel's columns (K^T of a short sequence): a panel of
+    // that width, one vector a k step, half the bytes written and read
+    // back (64x16x64x16 from K^T through the API, one thread: 51-52 -> 59-61
+    // flop a TSC tick; 64x12x64x12 38-39 -> 47-48).
+    const int64_t half = kern.nr / 2;
+    void* packed_b =
+        scratch.packed_b.reserve(static_cast<size_t>(half * t.k * kern.packed_bytes));
+    kern.pack_b_half(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
+    direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, packed_b, half, half * t.k, t.c, t.rs_c, t.cs_c,
+           epilogue);
+    return;
+  }
   // B is packed a block of columns at a time, as many as the thread's B
   // buffer holds (sized for the packed path's KC x NC panel), so a wide B
   // never needs a larger buffer. Columns are independent: the blocking does
   // not change any result.
-  ThreadScratch& scratch = thread_scratch();
   const int64_t pass_cols = kern.direct_cols;
   const int64_t column_bytes = t.k * kern.packed_bytes;
   const int64_t fit = static_cast<int64_t>(scratch.packed_b.capacity()) / column_bytes;

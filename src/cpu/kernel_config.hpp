@@ -30,6 +30,10 @@ struct TypedGemmKernel {
   DirectGemmFn direct = nullptr;
   // Columns of B the direct kernel covers in one pass over A: a multiple of nr.
   int direct_cols = 0;
+  // Packs panels nr / 2 wide, for a B the direct path packs (strided
+  // columns: K^T, the backward pass's views) of at most nr / 2 columns,
+  // which a full panel would pad to twice its bytes (null: full panels).
+  PackPanelsFn pack_b_half = nullptr;
   // Products 9 or 10 columns wide with A's rows contiguous take this kernel
   // (null: they take `direct`, which leaves 6 or 7 of every 16 lanes idle
   // there). It sums some columns in another order, so the driver picks it

@@ -30,6 +30,7 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
                 64};
   config.f32.direct_narrow = gemm_f32_direct_narrow_avx512;
   config.f32.direct_narrow_b_columns = gemm_f32_direct_narrow_b_columns_avx512;
+  config.f32.pack_b_half = pack_f32_16_avx512;
   config.f64 = {"gemm_f64_14x16_avx512",
                 14,
                 16,
@@ -44,6 +45,7 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
                 gemm_f64_direct_14x16_avx512,
                 32};
   config.f64.direct_narrow = gemm_f64_direct_narrow_avx512;
+  config.f64.pack_b_half = pack_f64_8_avx512;
   if (native_bf16) {
     config.bf16 = {"gemm_bf16_14x32_avx512",
                    14,

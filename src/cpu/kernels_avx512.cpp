@@ -1786,6 +1786,12 @@ void pack_f32_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int
 void pack_f32_32_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
   pack_f32<32>(s, rs, ks, rows, k, d);
 }
+void pack_f32_16_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f32<16>(s, rs, ks, rows, k, d);
+}
+void pack_f64_8_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
+  pack_f64<8>(s, rs, ks, rows, k, d);
+}
 void pack_f64_14_avx512(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
   pack_f64<14>(s, rs, ks, rows, k, d);
 }

@@ -162,6 +162,10 @@ void pack_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_16_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+// Half-width B panels (one vector a k step), for the direct path's B of at
+// most that many columns (TypedGemmKernel::pack_b_half).
+void pack_f32_16_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
+void pack_f64_8_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_bf16_pairs_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_bf16_pairs_32_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_bf16_to_f32_14_avx512(const void*, int64_t, int64_t, int64_t, int64_t, void*);
