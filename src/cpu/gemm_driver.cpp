@@ -650,11 +650,11 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
   if (kern.pack_b_half != nullptr && 2 * t.n <= kern.nr) {
     // At most half a panel's columns (K^T of a short sequence): a panel of
     // that width, one vector a k step, half the bytes written and read
-    // back (64x16x64x16 from K^T through the API, one thread: 51-52 -> 59-61
-    // flop a TSC tick; 64x12x64x12 38-39 -> 47-48).
+    // back (64x16x64x16 from K^T through the API, one thread: 51-53 -> 59-60
+    // flop a TSC tick; 64x12x64x12 38-39 -> 46-47; float64 64x8x64x8
+    // 21 -> 25-26).
     const int64_t half = kern.nr / 2;
-    void* packed_b =
-        scratch.packed_b.reserve(static_cast<size_t>(half * t.k * kern.packed_bytes));
+    void* packed_b = scratch.packed_b.reserve(static_cast<size_t>(half * t.k * kern.packed_bytes));
     kern.pack_b_half(t.b, t.cs_b, t.rs_b, t.n, t.k, packed_b);
     direct(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, packed_b, half, half * t.k, t.c, t.rs_c, t.cs_c,
            epilogue);
