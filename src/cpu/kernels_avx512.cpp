@@ -689,9 +689,10 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
         for (int rb = 0; rb < R; rb += 16) {
           const __mmask16 lanes = low_mask16(R - rb);
           if (rb >= height) {
-            // Padding only (a B^T of 16 columns or fewer): zeros, not 16 zero
-            // rows transposed (64x16x64x16 from K^T through the API, one
-            // thread: 49-50 -> 51-52 flop a TSC tick).
+            // Padding only (a B^T panel of 16 columns or fewer: the last of
+            // one 40 wide, say): zeros, not 16 zero rows transposed. While
+            // 64x16x64x16 from K^T took a full panel (before pack_b_half):
+            // 49-50 -> 51-52 flop a TSC tick through the API, one thread.
             for (int64_t q = 0; q < steps; ++q) {
               _mm512_mask_storeu_ps(dst + (p0 + q) * R + rb, lanes, _mm512_setzero_ps());
             }
