@@ -327,14 +327,19 @@ int run_benchmark(const Options& options) {
     const ExperimentSpec spec = experiment_for_mode(mode, options.threads);
     std::vector<BenchShape> spec_shapes = spec.per_call ? call_shape : shapes;
     if (!spec.only_shapes.empty()) {
+      const std::vector<std::string>& only = spec.only_shapes;
       std::vector<BenchShape> kept;
       for (const BenchShape& s : spec_shapes) {
-        const auto& only = spec.only_shapes;
-        if (std::find(only.begin(), only.end(), std::string(s.name)) != only.end()) kept.push_back(s);
+        if (std::find(only.begin(), only.end(), s.name) != only.end()) kept.push_back(s);
+      }
+      if (kept.empty()) {
+        std::cout << "== " << spec.title << ": skipped, it runs on";
+        for (const std::string& name : only) std::cout << " " << name;
+        std::cout << " only" << std::endl;
+        continue;
       }
       spec_shapes = std::move(kept);
     }
-    if (spec_shapes.empty()) continue;
     report.experiments.push_back(run_experiment(spec, spec_shapes, contenders, report.peaks,
                                                 settings, std::cout));
   }

@@ -30,12 +30,13 @@ void compute_batch_range(const BenchCase& bench_case, const OperandSet& operands
   const T scale = static_cast<T>(bench_case.scale);
   for (int64_t p = begin; p < end; ++p) {
     ConstMatrixView<T> input(static_cast<const T*>(operands.input) + p * s.m * s.k, s.m, s.k);
-    ConstMatrixView<T> weight(static_cast<const T*>(operands.weight) + p * s.k * s.n, s.k, s.n);
+    const T* weight_data = static_cast<const T*>(operands.weight) + p * s.k * s.n;
+    ConstMatrixView<T> weight(weight_data, s.k, s.n);
     if (bench_case.direction == Direction::forward) {
       MatrixView<T> out(static_cast<T*>(operands.out) + p * s.m * s.n, s.m, s.n);
       if (bench_case.weight_transposed) {
-        ConstMatrixView<T> keys(static_cast<const T*>(operands.weight) + p * s.k * s.n, s.n, s.k);
-        out.noalias() = scale * input * keys.transpose();
+        // weight = K^T, K a row-major [n, k].
+        out.noalias() = scale * input * ConstMatrixView<T>(weight_data, s.n, s.k).transpose();
       } else {
         out.noalias() = scale * input * weight;
       }
