@@ -27,6 +27,7 @@ KernelConfig make_avx2_config() {
                 gemm_f32_direct_6x16_avx2,
                 16};
   config.f32.direct_narrow = gemm_f32_direct_narrow_avx2;
+  config.f32.direct_narrow_b_columns = gemm_f32_direct_narrow_b_columns_avx2;
   config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0, pack_f64_6_avx2, pack_f64_8_avx2,
                 gemm_f64_6x8_avx2};
   config.bf16 = {

@@ -297,7 +297,43 @@ constexpr int kNarrowMainMaxRows = 10;
 // Intel cores that have one (40 shuffles against 40 FMAs on two ports);
 // with two, loads (34 a step), shuffles (20) and FMAs (40, two a cycle)
 // all fit in the FMAs' 20 cycles.
-template <int Rows>
+//
+// With BColumns, B comes by columns (unit row stride, column stride rs_b:
+// attention's K^T) and gives the same rows: columns c and c + 4 load their
+// four k into one register's halves, and a 4 x 4 transpose in each 128-bit
+// lane (eight in-lane shuffles) leaves row p + j of columns 0..7 in b_j.
+// Packing K^T first had halved the speed (256x10x64x10, one thread, the
+// API timed with rdtsc: 13-22 -> 30 flop a TSC tick; 31-32 from a B by
+// rows).
+template <bool BColumns>
+inline __attribute__((always_inline)) void narrow_main_rows_of_b(const float* b, int64_t rs_b,
+                                                                 int64_t p, __m256& b0, __m256& b1,
+                                                                 __m256& b2, __m256& b3) {
+  if constexpr (BColumns) {
+    __m256 col[4];
+#pragma GCC unroll 4
+    for (int c = 0; c < 4; ++c) {
+      col[c] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(b + c * rs_b + p)),
+                                    _mm_loadu_ps(b + (c + 4) * rs_b + p), 1);
+    }
+    const __m256 t0 = _mm256_unpacklo_ps(col[0], col[1]);  // k 0, 1 of columns 0, 1
+    const __m256 t1 = _mm256_unpackhi_ps(col[0], col[1]);  // k 2, 3 of columns 0, 1
+    const __m256 t2 = _mm256_unpacklo_ps(col[2], col[3]);
+    const __m256 t3 = _mm256_unpackhi_ps(col[2], col[3]);
+    b0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+    b1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    b2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    b3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  } else {
+    const float* b_rows = b + p * rs_b;
+    b0 = _mm256_loadu_ps(b_rows);
+    b1 = _mm256_loadu_ps(b_rows + rs_b);
+    b2 = _mm256_loadu_ps(b_rows + 2 * rs_b);
+    b3 = _mm256_loadu_ps(b_rows + 3 * rs_b);
+  }
+}
+
+template <int Rows, bool BColumns>
 void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b,
                        float* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue,
                        int64_t count) {
@@ -307,11 +343,8 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
     for (int i = 0; i < Rows; ++i) acc[i][0] = _mm256_setzero_ps();
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
-      const float* b_rows = b + p * rs_b;
-      const __m256 b0 = _mm256_loadu_ps(b_rows);
-      const __m256 b1 = _mm256_loadu_ps(b_rows + rs_b);
-      const __m256 b2 = _mm256_loadu_ps(b_rows + 2 * rs_b);
-      const __m256 b3 = _mm256_loadu_ps(b_rows + 3 * rs_b);
+      __m256 b0, b1, b2, b3;
+      narrow_main_rows_of_b<BColumns>(b, rs_b, p, b0, b1, b2, b3);
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
         const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
@@ -322,7 +355,11 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
       }
     }
     for (; p < k; ++p) {
-      const __m256 b_p = _mm256_loadu_ps(b + p * rs_b);
+      const __m256 b_p =
+          BColumns
+              ? _mm256_setr_ps(b[p], b[rs_b + p], b[2 * rs_b + p], b[3 * rs_b + p], b[4 * rs_b + p],
+                               b[5 * rs_b + p], b[6 * rs_b + p], b[7 * rs_b + p])
+              : _mm256_loadu_ps(b + p * rs_b);
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
         acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p), b_p, acc[i][0]);
@@ -334,22 +371,35 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
 
 using NarrowMainFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
                               int64_t, int64_t, const KernelEpilogue&, int64_t);
-template <int... Rows>
+template <bool BColumns, int... Rows>
 constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> narrow_main_table(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_main_block<Rows + 1>...}};
+  return {{narrow_main_block<Rows + 1, BColumns>...}};
 }
+template <bool BColumns>
 constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> kNarrowMainBlocks =
-    narrow_main_table(std::make_integer_sequence<int, kNarrowMainMaxRows>());
+    narrow_main_table<BColumns>(std::make_integer_sequence<int, kNarrowMainMaxRows>());
 
 // The most rows of a tail block: one accumulator a row, B's tail vector
 // and A's four k within the 16 ymm registers.
 constexpr int kNarrowTailMaxRows = 12;
 
 // B's column 8 (lanes 0..3) and, for n == 10, column 9 (lanes 4..7) at the
-// `steps` (1..4) k from b on; the other lanes zero.
+// `steps` (1..4) k from b on; the other lanes zero. With BColumns, b
+// addresses column 0 at the first k and rs_b is the column stride: each
+// column's k are one (masked) load.
+template <bool BColumns>
 inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, int64_t rs_b, int n,
                                                               int steps) {
+  if constexpr (BColumns) {
+    const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(steps), _mm_setr_epi32(0, 1, 2, 3));
+    const __m128 column_8 =
+        steps == 4 ? _mm_loadu_ps(b + 8 * rs_b) : _mm_maskload_ps(b + 8 * rs_b, valid);
+    const __m128 column_9 = n < 10       ? _mm_setzero_ps()
+                            : steps == 4 ? _mm_loadu_ps(b + 9 * rs_b)
+                                         : _mm_maskload_ps(b + 9 * rs_b, valid);
+    return _mm256_set_m128(column_9, column_8);
+  }
   __m128 x[4];
 #pragma GCC unroll 4
   for (int q = 0; q < 4; ++q) {
@@ -370,9 +420,9 @@ inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, in
 }
 
 // Columns 8..n-1 of Rows rows of C (n is 9 or 10) from A's rows (unit
-// column stride) and B's rows (unit column stride), for `count` blocks one
-// below the other.
-template <int Rows>
+// column stride) and B's rows (unit column stride) or with BColumns its
+// columns (see narrow_tail_of_b), for `count` blocks one below the other.
+template <int Rows, bool BColumns>
 void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b,
                        float* c, int64_t rs_c, int64_t cs_c, int n, const KernelEpilogue& epilogue,
                        int64_t count) {
@@ -382,7 +432,7 @@ void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
     for (int i = 0; i < Rows; ++i) acc[i] = _mm256_setzero_ps();
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
-      const __m256 b_tail = narrow_tail_of_b(b + p * rs_b, rs_b, n, 4);
+      const __m256 b_tail = narrow_tail_of_b<BColumns>(BColumns ? b + p : b + p * rs_b, rs_b, n, 4);
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
         const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
@@ -393,7 +443,8 @@ void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
       // The last k % 4 steps: B's missing steps are zero, and A's are not
       // read (a masked load), so nothing past A's row or B's end is touched.
       const int rest = static_cast<int>(k - p);
-      const __m256 b_tail = narrow_tail_of_b(b + p * rs_b, rs_b, n, rest);
+      const __m256 b_tail =
+          narrow_tail_of_b<BColumns>(BColumns ? b + p : b + p * rs_b, rs_b, n, rest);
       const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(rest), _mm_setr_epi32(0, 1, 2, 3));
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
@@ -438,13 +489,30 @@ void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
 
 using NarrowTailFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
                               int64_t, int64_t, int, const KernelEpilogue&, int64_t);
-template <int... Rows>
+template <bool BColumns, int... Rows>
 constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> narrow_tail_table(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_tail_block<Rows + 1>...}};
+  return {{narrow_tail_block<Rows + 1, BColumns>...}};
 }
+template <bool BColumns>
 constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> kNarrowTailBlocks =
-    narrow_tail_table(std::make_integer_sequence<int, kNarrowTailMaxRows>());
+    narrow_tail_table<BColumns>(std::make_integer_sequence<int, kNarrowTailMaxRows>());
+
+// Both passes of a narrow product; with BColumns, rs_b is B's column stride.
+template <bool BColumns>
+void narrow_product(int64_t m, int64_t n, int64_t k, const float* a, int64_t rs_a, const float* b,
+                    int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c,
+                    const KernelEpilogue& epilogue) {
+  const int cols = static_cast<int>(n);
+  for_each_row_block_run(m, kNarrowMainMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
+    kNarrowMainBlocks<BColumns>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c,
+                                          cs_c, epilogue, count);
+  });
+  for_each_row_block_run(m, kNarrowTailMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
+    kNarrowTailBlocks<BColumns>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c,
+                                          cs_c, cols, epilogue, count);
+  });
+}
 
 float bf16_bits_to_f32(uint16_t bits) {
   const uint32_t u = static_cast<uint32_t>(bits) << 16;
@@ -767,18 +835,18 @@ void gemm_f32_direct_narrow_avx2(int64_t m, int64_t n, int64_t k, const void* a_
                                  int64_t /*cs_a: 1*/, const void* b_void, int64_t rs_b, int64_t,
                                  void* c_void, int64_t rs_c, int64_t cs_c,
                                  const KernelEpilogue& epilogue) {
-  const float* a = static_cast<const float*>(a_void);
-  const float* b = static_cast<const float*>(b_void);
-  float* c = static_cast<float*>(c_void);
-  const int cols = static_cast<int>(n);
-  for_each_row_block_run(m, kNarrowMainMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
-    kNarrowMainBlocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c,
-                                epilogue, count);
-  });
-  for_each_row_block_run(m, kNarrowTailMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
-    kNarrowTailBlocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, cols,
-                                epilogue, count);
-  });
+  narrow_product<false>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                        static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void), rs_c,
+                        cs_c, epilogue);
+}
+
+void gemm_f32_direct_narrow_b_columns_avx2(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                           int64_t rs_a, int64_t /*cs_a: 1*/, const void* b_void,
+                                           int64_t cs_b, int64_t, void* c_void, int64_t rs_c,
+                                           int64_t cs_c, const KernelEpilogue& epilogue) {
+  narrow_product<true>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                       static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void), rs_c,
+                       cs_c, epilogue);
 }
 
 void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {

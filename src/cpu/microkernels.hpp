@@ -96,10 +96,14 @@ void gemm_f32_direct_6x16_avx2(int64_t, int64_t, int64_t, const void*, int64_t, 
                                const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                const KernelEpilogue&);
 // Products 9 or 10 columns wide with A's rows contiguous (see
-// TypedGemmKernel::direct_narrow), float32.
+// TypedGemmKernel::direct_narrow), float32; and from B's columns, its
+// column stride in rs_b's place (TypedGemmKernel::direct_narrow_b_columns).
 void gemm_f32_direct_narrow_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                  const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                  const KernelEpilogue&);
+void gemm_f32_direct_narrow_b_columns_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                           const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                           const KernelEpilogue&);
 void pack_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
