@@ -281,8 +281,8 @@ TEST_P(GemmKernelTest, ExactForNarrowProducts) {
   }
 }
 
-// A narrow product's B stored by columns (attention's K^T view, which
-// AVX-512's float32 narrow kernel reads in place and the others pack)
+// A narrow product's B stored by columns (attention's K^T view, which the
+// float32 narrow kernels read in place and the float64 one packs first)
 // gives the same bits as the same B stored by rows, for every row block
 // size and k around the kernels' 8-k step: each element is summed in one
 // order whatever B's layout. (16-bit types widen only a B stored by rows
