@@ -384,26 +384,27 @@ constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> kNarrowMainBlocks =
 // and A's four k within the 16 ymm registers.
 constexpr int kNarrowTailMaxRows = 12;
 
-// B's column 8 (lanes 0..3) and, for n == 10, column 9 (lanes 4..7) at the
-// `steps` (1..4) k from b on; the other lanes zero. With BColumns, b
-// addresses column 0 at the first k and rs_b is the column stride: each
-// column's k are one (masked) load.
+// B's column 8 (lanes 0..3) and, for n == 10, column 9 (lanes 4..7) at
+// k = p .. p + steps - 1 (steps 1..4); the other lanes zero. With BColumns,
+// rs_b is B's column stride, and each column's k are one (masked) load.
 template <bool BColumns>
-inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, int64_t rs_b, int n,
-                                                              int steps) {
+inline __attribute__((always_inline)) __m256 narrow_tail_of_b(const float* b, int64_t rs_b,
+                                                              int64_t p, int n, int steps) {
   if constexpr (BColumns) {
+    const float* column_8_at = b + 8 * rs_b + p;
+    const float* column_9_at = column_8_at + rs_b;
     const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(steps), _mm_setr_epi32(0, 1, 2, 3));
     const __m128 column_8 =
-        steps == 4 ? _mm_loadu_ps(b + 8 * rs_b) : _mm_maskload_ps(b + 8 * rs_b, valid);
+        steps == 4 ? _mm_loadu_ps(column_8_at) : _mm_maskload_ps(column_8_at, valid);
     const __m128 column_9 = n < 10       ? _mm_setzero_ps()
-                            : steps == 4 ? _mm_loadu_ps(b + 9 * rs_b)
-                                         : _mm_maskload_ps(b + 9 * rs_b, valid);
+                            : steps == 4 ? _mm_loadu_ps(column_9_at)
+                                         : _mm_maskload_ps(column_9_at, valid);
     return _mm256_set_m128(column_9, column_8);
   }
   __m128 x[4];
 #pragma GCC unroll 4
   for (int q = 0; q < 4; ++q) {
-    const float* at = b + q * rs_b + 8;
+    const float* at = b + (p + q) * rs_b + 8;
     if (q >= steps) {
       x[q] = _mm_setzero_ps();
     } else if (n == 10) {
@@ -432,7 +433,7 @@ void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
     for (int i = 0; i < Rows; ++i) acc[i] = _mm256_setzero_ps();
     int64_t p = 0;
     for (; p + 4 <= k; p += 4) {
-      const __m256 b_tail = narrow_tail_of_b<BColumns>(BColumns ? b + p : b + p * rs_b, rs_b, n, 4);
+      const __m256 b_tail = narrow_tail_of_b<BColumns>(b, rs_b, p, n, 4);
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
         const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
@@ -443,8 +444,7 @@ void narrow_tail_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
       // The last k % 4 steps: B's missing steps are zero, and A's are not
       // read (a masked load), so nothing past A's row or B's end is touched.
       const int rest = static_cast<int>(k - p);
-      const __m256 b_tail =
-          narrow_tail_of_b<BColumns>(BColumns ? b + p : b + p * rs_b, rs_b, n, rest);
+      const __m256 b_tail = narrow_tail_of_b<BColumns>(b, rs_b, p, n, rest);
       const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(rest), _mm_setr_epi32(0, 1, 2, 3));
 #pragma GCC unroll 12
       for (int i = 0; i < Rows; ++i) {
