@@ -75,6 +75,15 @@ constexpr int64_t kPackBGroupPanels = 4;
 // noise contiguous, and 4 or 8 KB apart 2-5% slower on one thread and up
 // to 45% on two.
 constexpr int64_t kInPlaceMaxRowStrideBytes = 1024;
+// Q @ K^T from a B read by columns in place (TypedGemmKernel::
+// direct_b_columns) for products of at most this many rows: the kernel
+// transposes B's columns in registers once per block of up to 10 rows,
+// where packing does it once. The API timed with rdtsc, one thread, m x 64
+// x n from K^T, flop a TSC tick in place against packed: m 1, n 256 20.5 /
+// 10.3; m 4, n 256 62 / 33; 16 x 16 76 / 42; 16 x 256 83 / 50; 32 x 128
+// 85 / 66; 48 x 48 and 48 x 256 3-7% faster; 64 x 64 1-4% slower, 64 x
+// 512 the same; 128 x 128 85 / 92.
+constexpr int64_t kInPlaceBColumnsMaxRows = 48;
 // A whole product longer than one KC step is direct for at most this many
 // passes over A (see takes_direct_path_whole).
 constexpr int64_t kDirectMaxPasses = 8;
@@ -614,6 +623,18 @@ bool columns_split_packs_less(const BatchPlan& plan, const GemmBatch& b, int64_t
 // A 16-bit product widened to float takes it only when the whole product
 // is (widens_to_float): then so is each of its row tiles.
 DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
+  if (kern.direct_b_columns != nullptr && b.dtype == GemmDType::f32 && b.n >= 16 &&
+      b.m <= kInPlaceBColumnsMaxRows && b.a.col_stride == 1 && b.b.row_stride == 1 &&
+      b.b.col_stride != 1) {
+    // Every tile of a product that takes the direct path whole does too
+    // (takes_direct_path holds for any part of a product it holds for).
+    TileTask whole{};
+    whole.m = b.m;
+    whole.n = b.n;
+    whole.k = b.k;
+    whole.elem = static_cast<int64_t>(gemm_dtype_size(b.dtype));
+    if (takes_direct_path(kern, whole)) return kern.direct_b_columns;
+  }
   if (kern.direct_narrow == nullptr || !(b.n == 9 || b.n == 10) || b.a.col_stride != 1) {
     return kern.direct;
   }
@@ -644,6 +665,14 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
     // thread 30-31 -> 59-63, two 46-64 -> 90-128).
     kern.direct_narrow_b_columns(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.cs_b, 0, t.c, t.rs_c,
                                  t.cs_c, epilogue);
+    return;
+  }
+  if (kern.direct_b_columns != nullptr && direct == kern.direct_b_columns) {
+    // Q @ K^T of a longer sequence and at most kInPlaceBColumnsMaxRows
+    // rows (decoding's few): B's columns read in place rather than packed
+    // by a transpose through memory.
+    kern.direct_b_columns(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.cs_b, 0, t.c, t.rs_c, t.cs_c,
+                          epilogue);
     return;
   }
   ThreadScratch& scratch = thread_scratch();

@@ -44,6 +44,14 @@ struct TypedGemmKernel {
   // row stride (attention's K^T view), the column stride passed in rs_b's
   // place (null: such a B is packed for direct_narrow first).
   DirectGemmFn direct_narrow_b_columns = nullptr;
+  // Products at least 16 columns wide from a B read by columns in place
+  // (unit row stride: Q @ K^T of a longer sequence), the column stride in
+  // rs_b's place; A's rows contiguous. It sums in another order than
+  // `direct`, so the driver picks it per product, for few rows and when
+  // every tile of the product takes the direct path (direct_kernel_for);
+  // column tiles are at least NR wide (null: such a B is packed for
+  // `direct` first).
+  DirectGemmFn direct_b_columns = nullptr;
   // 16-bit outputs: rounds float sums into C rows (null: the driver's
   // generic rounding, which gives the same bits).
   StoreRows16Fn store_rows_16bit = nullptr;

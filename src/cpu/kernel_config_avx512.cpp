@@ -30,6 +30,7 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
                 64};
   config.f32.direct_narrow = gemm_f32_direct_narrow_avx512;
   config.f32.direct_narrow_b_columns = gemm_f32_direct_narrow_b_columns_avx512;
+  config.f32.direct_b_columns = gemm_f32_direct_b_columns_avx512;
   config.f32.pack_b_half = pack_f32_16_avx512;
   config.f64 = {"gemm_f64_14x16_avx512",
                 14,

@@ -1295,21 +1295,13 @@ inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const 
   }
 }
 
-// The same step's B from B's columns (unit row stride: attention's K^T
-// view), in the same lanes as narrow_step_b leaves them, so the sums are
-// the same bits. b0, b4 and b8 address column 0, 4 and 8 at this k; rs and
-// rs3 are one and three column strides in bytes. Each of columns 0..7
-// gives its 8 k in one load, four 64-bit k pairs: pair[j] takes pair j of
-// every column, an 8 x 4 transpose of 64-bit elements (columns c and c + 2
-// share a register, then two unpacks and two 128-bit-lane shuffles for
-// each pair of outputs). The tail is columns 8 and 9 as loaded. 10 loads
-// a step against narrow_step_b's 16, for 8 more shuffles: 10x64x10 runs a
-// few percent faster from K^T than from a B stored by rows.
-template <int Tail>
-inline __attribute__((always_inline)) void narrow_step_b_columns(const float* b0, const float* b4,
-                                                                 const float* b8, int64_t rs,
-                                                                 int64_t rs3, __m512 (&pair)[4],
-                                                                 __m512& tail) {
+// Columns 0..7 of B (b0 and b4 address columns 0 and 4 at this k; rs and
+// rs3 one and three column strides in bytes) at 8 k: pair[j] takes k pair j
+// of every column, in the lanes narrow_step_b leaves them (lane 2c + t:
+// column c at k 2j + t).
+inline __attribute__((always_inline)) void column_pairs_of_b(const float* b0, const float* b4,
+                                                             int64_t rs, int64_t rs3,
+                                                             __m512 (&pair)[4]) {
   __m512d z0, z1, z2, z3;
   asm("vmovupd (%[b0]), %t[z0]\n\t"
       "vinsertf64x4 $1, (%[b0],%[rs],2), %[z0], %[z0]\n\t"
@@ -1333,6 +1325,25 @@ inline __attribute__((always_inline)) void narrow_step_b_columns(const float* b0
   pair[1] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0x88));
   pair[2] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0xdd));
   pair[3] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0xdd));
+}
+
+// The same step's B from B's columns (unit row stride: attention's K^T
+// view), in the same lanes as narrow_step_b leaves them, so the sums are
+// the same bits. b0, b4 and b8 address column 0, 4 and 8 at this k; rs and
+// rs3 are one and three column strides in bytes. Each of columns 0..7
+// gives its 8 k in one load, four 64-bit k pairs: pair[j] takes pair j of
+// every column, an 8 x 4 transpose of 64-bit elements (columns c and c + 2
+// share a register, then two unpacks and two 128-bit-lane shuffles for
+// each pair of outputs; see column_pairs_of_b). The tail is columns 8 and 9
+// as loaded. 10 loads a step against narrow_step_b's 16, for 8 more
+// shuffles: 10x64x10 runs a few percent faster from K^T than from a B
+// stored by rows.
+template <int Tail>
+inline __attribute__((always_inline)) void narrow_step_b_columns(const float* b0, const float* b4,
+                                                                 const float* b8, int64_t rs,
+                                                                 int64_t rs3, __m512 (&pair)[4],
+                                                                 __m512& tail) {
+  column_pairs_of_b(b0, b4, rs, rs3, pair);
   if constexpr (Tail == 2) {
     asm("vmovups (%[b8]), %t[t]\n\t"
         "vinsertf32x8 $1, (%[b8],%[rs]), %[t], %[t]"
@@ -1667,6 +1678,197 @@ void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, c
   });
 }
 
+// Q @ K^T past 10 columns: B stored by columns (unit row stride), at least
+// 16 of them, read in place in groups of 16 columns. A group takes the
+// narrow kernel's lanes twice: lane 2c + t of a row's two accumulators sums
+// column c (of the group's first or last 8) over k = t (mod 2), fed by one
+// 64-bit broadcast of A's k pair for two FMAs and B's columns transposed in
+// registers (column_pairs_of_b, twice per 8 k). Before, such a B was packed
+// first, a 16 x 16 transpose through memory per 16 k, which cost the
+// product 10-17% against a row-major B.
+//
+// A column's sums do not depend on where its group starts, so the last
+// group of a B whose width is not a multiple of 16 ends at B's last column,
+// overlapping the group before it, and stores only its new columns. Rows
+// per block: two accumulators a row beside the 8 vectors of B.
+constexpr int kColumnsMaxRows = 10;
+
+// One row of A (at ADDR(displacement)) through an 8-k step: four k pairs,
+// each broadcast once for columns 0..7 (L) and 8..15 (H) of the group.
+// clang-format off
+#define SGMM_COLUMNS_PAIR(ADDR, D, J, L, H)    \
+  "vbroadcastsd " ADDR(D) ", %[x]\n\t"         \
+  "vfmadd231ps %[x], %[l" #J "], %[" L "]\n\t" \
+  "vfmadd231ps %[x], %[h" #J "], %[" H "]\n\t"
+#define SGMM_COLUMNS_ROW(ADDR, L, H)    \
+  SGMM_COLUMNS_PAIR(ADDR, 0, 0, L, H)   \
+  SGMM_COLUMNS_PAIR(ADDR, 8, 1, L, H)   \
+  SGMM_COLUMNS_PAIR(ADDR, 16, 2, L, H)  \
+  SGMM_COLUMNS_PAIR(ADDR, 24, 3, L, H)
+// clang-format on
+#define SGMM_ROW0(D) #D "(%[a])"
+#define SGMM_ROW1(D) #D "(%[a],%[rs])"
+#define SGMM_ROW2(D) #D "(%[a],%[rs],2)"
+
+// Rows First .. First + 2 (at most) of a block through the step, from a
+// (row First at this k) and rs (A's row stride in bytes); inline asm for
+// the reason narrow_step_b gives.
+template <int Rows, int First>
+inline __attribute__((always_inline)) void columns_step_rows(const float* a, int64_t rs,
+                                                             const __m512 (&lo)[4],
+                                                             const __m512 (&hi)[4],
+                                                             __m512 (&acc_lo)[Rows],
+                                                             __m512 (&acc_hi)[Rows]) {
+  constexpr int Size = std::min(3, Rows - First);
+  __m512 x;
+  if constexpr (Size == 3) {
+    asm(SGMM_COLUMNS_ROW(SGMM_ROW0, "c0", "d0") SGMM_COLUMNS_ROW(SGMM_ROW1, "c1", "d1")
+            SGMM_COLUMNS_ROW(SGMM_ROW2, "c2", "d2")
+        : [c0] "+v"(acc_lo[First]), [d0] "+v"(acc_hi[First]), [c1] "+v"(acc_lo[First + 1]),
+          [d1] "+v"(acc_hi[First + 1]), [c2] "+v"(acc_lo[First + 2]), [d2] "+v"(acc_hi[First + 2]),
+          [x] "=&v"(x)
+        : [a] "r"(a), [rs] "r"(rs), [l0] "v"(lo[0]), [l1] "v"(lo[1]), [l2] "v"(lo[2]),
+          [l3] "v"(lo[3]), [h0] "v"(hi[0]), [h1] "v"(hi[1]), [h2] "v"(hi[2]), [h3] "v"(hi[3])
+        : "memory");
+  } else if constexpr (Size == 2) {
+    asm(SGMM_COLUMNS_ROW(SGMM_ROW0, "c0", "d0") SGMM_COLUMNS_ROW(SGMM_ROW1, "c1", "d1")
+        : [c0] "+v"(acc_lo[First]), [d0] "+v"(acc_hi[First]), [c1] "+v"(acc_lo[First + 1]),
+          [d1] "+v"(acc_hi[First + 1]), [x] "=&v"(x)
+        : [a] "r"(a), [rs] "r"(rs), [l0] "v"(lo[0]), [l1] "v"(lo[1]), [l2] "v"(lo[2]),
+          [l3] "v"(lo[3]), [h0] "v"(hi[0]), [h1] "v"(hi[1]), [h2] "v"(hi[2]), [h3] "v"(hi[3])
+        : "memory");
+  } else {
+    asm(SGMM_COLUMNS_ROW(SGMM_ROW0, "c0", "d0")
+        : [c0] "+v"(acc_lo[First]), [d0] "+v"(acc_hi[First]), [x] "=&v"(x)
+        : [a] "r"(a), [l0] "v"(lo[0]), [l1] "v"(lo[1]), [l2] "v"(lo[2]), [l3] "v"(lo[3]),
+          [h0] "v"(hi[0]), [h1] "v"(hi[1]), [h2] "v"(hi[2]), [h3] "v"(hi[3])
+        : "memory");
+    (void)rs;
+  }
+}
+#undef SGMM_COLUMNS_PAIR
+#undef SGMM_COLUMNS_ROW
+#undef SGMM_ROW0
+#undef SGMM_ROW1
+#undef SGMM_ROW2
+
+template <int Rows, size_t... G>
+inline __attribute__((always_inline)) void columns_step_all_rows(
+    std::index_sequence<G...>, const float* const* a_group, int64_t p, int64_t rs,
+    const __m512 (&lo)[4], const __m512 (&hi)[4], __m512 (&acc_lo)[Rows], __m512 (&acc_hi)[Rows]) {
+  (columns_step_rows<Rows, 3 * static_cast<int>(G)>(a_group[G] + p, rs, lo, hi, acc_lo, acc_hi),
+   ...);
+}
+
+// The last `rest` (< 8) k steps of a group: its 16 columns at those k
+// gathered as rows, then taken two k at a time as the main loop does
+// (lanes past rest add zeros).
+template <int Rows>
+__attribute__((noinline)) void columns_rest(int rest, const float* a, int64_t rs_a, const float* b,
+                                            int64_t cs_b, __m512 (&acc_lo)[Rows],
+                                            __m512 (&acc_hi)[Rows]) {
+  alignas(64) float rows_of_b[8][16];
+  for (int j = 0; j < rest; ++j) {
+    for (int col = 0; col < 16; ++col) rows_of_b[j][col] = b[col * cs_b + j];
+  }
+  for (int j = 0; j < rest; j += 2) {
+    const bool both = j + 1 < rest;
+    const __m256 zero = _mm256_setzero_ps();
+    const __m512 lo = interleave_rows(_mm256_load_ps(&rows_of_b[j][0]),
+                                      both ? _mm256_load_ps(&rows_of_b[j + 1][0]) : zero);
+    const __m512 hi = interleave_rows(_mm256_load_ps(&rows_of_b[j][8]),
+                                      both ? _mm256_load_ps(&rows_of_b[j + 1][8]) : zero);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      const float* a_j = a + i * rs_a + j;
+      const __m512 a_2 =
+          both ? broadcast_pair(a_j)
+               : _mm512_castpd_ps(_mm512_broadcastsd_pd(_mm_castps_pd(_mm_load_ss(a_j))));
+      acc_lo[i] = _mm512_fmadd_ps(a_2, lo, acc_lo[i]);
+      acc_hi[i] = _mm512_fmadd_ps(a_2, hi, acc_hi[i]);
+    }
+  }
+}
+
+// Rows x 16 of C (columns skip..15 stored) from A's rows in place (unit
+// column stride) and 16 columns of B (unit row stride, column stride cs_b).
+template <int Rows, bool Prefetch>
+void columns_block_f32(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t cs_b,
+                       float* c, int64_t rs_c, int64_t cs_c, int skip,
+                       const KernelEpilogue& epilogue) {
+  if (Prefetch) prefetch_tile_rows<Rows, 16>(c, rs_c, cs_c, Rows);
+  __m512 acc_lo[Rows];
+  __m512 acc_hi[Rows];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    acc_lo[i] = _mm512_setzero_ps();
+    acc_hi[i] = _mm512_setzero_ps();
+  }
+  constexpr int kRowGroups = (Rows + 2) / 3;
+  const float* a_group[kRowGroups];
+#pragma GCC unroll 4
+  for (int g = 0; g < kRowGroups; ++g) a_group[g] = a + 3 * g * rs_a;
+  const int64_t rs_a_bytes = rs_a * static_cast<int64_t>(sizeof(float));
+  const int64_t cs_b_bytes = cs_b * static_cast<int64_t>(sizeof(float));
+  int64_t p = 0;
+  for (; p + 8 <= k; p += 8) {
+    if (Prefetch && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
+    __m512 lo[4], hi[4];
+    column_pairs_of_b(b + p, b + 4 * cs_b + p, cs_b_bytes, 3 * cs_b_bytes, lo);
+    column_pairs_of_b(b + 8 * cs_b + p, b + 12 * cs_b + p, cs_b_bytes, 3 * cs_b_bytes, hi);
+    columns_step_all_rows<Rows>(std::make_index_sequence<kRowGroups>(), a_group, p, rs_a_bytes, lo,
+                                hi, acc_lo, acc_hi);
+  }
+  if (p < k) {
+    // Through copies: the accumulators themselves, passed by reference to
+    // the out-of-line call, would live in memory for the whole loop.
+    __m512 rest_lo[Rows];
+    __m512 rest_hi[Rows];
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      rest_lo[i] = acc_lo[i];
+      rest_hi[i] = acc_hi[i];
+    }
+    columns_rest<Rows>(static_cast<int>(k - p), a + p, rs_a, b + p, cs_b, rest_lo, rest_hi);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      acc_lo[i] = rest_lo[i];
+      acc_hi[i] = rest_hi[i];
+    }
+  }
+  // Each column's even and odd k added: columns 0..7 from acc_lo's lane
+  // pairs, 8..15 from acc_hi's.
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  __m512 rows[Rows][1];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) {
+    rows[i][0] = _mm512_add_ps(_mm512_permutex2var_ps(acc_lo[i], even, acc_hi[i]),
+                               _mm512_permutex2var_ps(acc_lo[i], odd, acc_hi[i]));
+  }
+  if (cs_c == 1) {
+    const __mmask16 new_columns = static_cast<__mmask16>(0xffffu << skip);
+    return store_rows<float, Rows, 1>(rows, c, rs_c, new_columns, epilogue);
+  }
+  alignas(64) float sums[Rows][16];
+#pragma GCC unroll 16
+  for (int i = 0; i < Rows; ++i) _mm512_store_ps(&sums[i][0], rows[i][0]);
+  store_tile_f32(&sums[0][skip], 16, c + skip * cs_c, rs_c, cs_c, Rows, 16 - skip, epilogue);
+}
+
+using ColumnsBlockFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
+                                int64_t, int64_t, int, const KernelEpilogue&);
+
+template <bool Prefetch, int... Rows>
+constexpr std::array<ColumnsBlockFn, sizeof...(Rows)> columns_blocks(
+    std::integer_sequence<int, Rows...>) {
+  return {{columns_block_f32<Rows + 1, Prefetch>...}};
+}
+// By [prefetch][rows - 1].
+constexpr std::array<std::array<ColumnsBlockFn, kColumnsMaxRows>, 2> kColumnsBlocks = {
+    {columns_blocks<false>(std::make_integer_sequence<int, kColumnsMaxRows>()),
+     columns_blocks<true>(std::make_integer_sequence<int, kColumnsMaxRows>())}};
+
 }  // namespace
 
 void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
@@ -1685,6 +1887,25 @@ void gemm_f32_direct_narrow_b_columns_avx512(int64_t m, int64_t n, int64_t k, co
   narrow_product<float, true>(m, n, k, static_cast<const float*>(a), rs_a,
                               static_cast<const float*>(b), cs_b, static_cast<float*>(c), rs_c,
                               cs_c, epilogue);
+}
+
+void gemm_f32_direct_b_columns_avx512(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                      int64_t rs_a, int64_t /*cs_a*/, const void* b_void,
+                                      int64_t cs_b, int64_t /*b_panel_stride*/, void* c_void,
+                                      int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  const auto* a = static_cast<const float*>(a_void);
+  const auto* b = static_cast<const float*>(b_void);
+  auto* c = static_cast<float*>(c_void);
+  const auto& blocks = kColumnsBlocks[epilogue.prefetch];
+  for (int64_t j0 = 0; j0 < n; j0 += 16) {
+    // The last group ends at column n - 1 (n >= 16), storing what is new.
+    const int64_t first = std::min(j0, n - 16);
+    const int skip = static_cast<int>(j0 - first);
+    for_each_row_block(m, kColumnsMaxRows, [&](int64_t i0, int64_t rows) {
+      blocks[rows - 1](k, a + i0 * rs_a, rs_a, b + first * cs_b, cs_b, c + i0 * rs_c + first * cs_c,
+                       rs_c, cs_c, skip, epilogue);
+    });
+  }
 }
 
 void gemm_f64_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,

@@ -142,6 +142,11 @@ void gemm_f64_direct_narrow_avx512(int64_t, int64_t, int64_t, const void*, int64
 void gemm_f32_direct_narrow_b_columns_avx512(int64_t, int64_t, int64_t, const void*, int64_t,
                                              int64_t, const void*, int64_t, int64_t, void*, int64_t,
                                              int64_t, const KernelEpilogue&);
+// float32 products at least 16 columns wide from B's columns (unit row
+// stride), the column stride in rs_b's place (TypedGemmKernel::direct_b_columns).
+void gemm_f32_direct_b_columns_avx512(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                      const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                      const KernelEpilogue&);
 // bf16 direct kernel (AVX512_BF16): A with unit column stride, B packed in
 // pairs, float sums to a C with unit column stride; the epilogue is the
 // caller's (it rounds the sums into the bf16 output).

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <random>
@@ -336,6 +337,34 @@ TEST_P(GemmKernelTest, NarrowProductsSameBitsForBStoredByColumns) {
   }
 }
 
+// Products of 16 columns or more from a B stored by columns (attention's
+// K^T; AVX-512's float32 kernel reads it in place, in groups of 16 columns,
+// the last overlapping the one before when the width is not a multiple of
+// 16, in products of up to 48 rows), exact for every row block size, k
+// around the kernel's 8-k step, and every store mode, into C by rows and by
+// columns.
+TEST_P(GemmKernelTest, ExactForProductsFromBStoredByColumns) {
+  uint32_t seed = 3100;
+  for (int64_t n : {16, 17, 31, 32, 40, 130}) {
+    for (int64_t m : {1, 2, 3, 4, 10, 11, 13, 25, 48, 64}) {
+      for (int64_t k : {1, 7, 8, 9, 64, 67}) {
+        for (Layout lc : {Layout::kRowMajor, Layout::kColumnMajor}) {
+          const bool accumulate = (seed & 1) != 0;
+          const double scale = (seed & 2) != 0 ? 0.125 : 1.0;
+          if (!run_and_check({2, m, n, k}, Layout::kRowMajor, Layout::kColumnMajor, lc,
+                             Epilogue{scale, accumulate}, true, seed++)) {
+            return;
+          }
+        }
+      }
+    }
+  }
+  if (!run_and_check({2, 25, 40, 67}, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
+                     Epilogue{-3.0, true}, false, seed++)) {
+    return;
+  }
+}
+
 // B in a heap block exactly as large as its elements, so AddressSanitizer
 // sees any read past its end: kernels that read B's rows as whole vectors
 // must stop short of it, for every width, for B's own row stride (a narrow
@@ -589,11 +618,17 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
                           {1, 20, 202, 40},
                           // Longer than KC and wider than tall: the packed
                           // path in column tiles (columns_split_packs_less).
-                          {1, 4 * kernel_->mr + 1, 8 * kernel_->nr + 5, kernel_->kc + 3}};
+                          {1, 4 * kernel_->mr + 1, 8 * kernel_->nr + 5, kernel_->kc + 3},
+                          // Last, with B stored by columns (Q @ K^T): column
+                          // tiles of 64 + 64 + 72 on three threads, whose last
+                          // 16-column group overlaps the one before it.
+                          {3, 40, 200, 64}};
   for (const Shape& s : shapes) {
     std::mt19937 rng(17);
+    const bool b_by_columns = &s == &shapes[std::size(shapes) - 1];
     TestMatrices a(dtype_, s.batch, s.m, s.k, Layout::kRowMajor);
-    TestMatrices b(dtype_, s.batch, s.k, s.n, Layout::kRowMajor);
+    TestMatrices b(dtype_, s.batch, s.k, s.n,
+                   b_by_columns ? Layout::kColumnMajor : Layout::kRowMajor);
     a.fill_reals(rng);
     b.fill_reals(rng);
     std::vector<unsigned char> first;
