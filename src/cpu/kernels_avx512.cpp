@@ -1869,6 +1869,84 @@ constexpr std::array<std::array<ColumnsBlockFn, kColumnsMaxRows>, 2> kColumnsBlo
     {columns_blocks<false>(std::make_integer_sequence<int, kColumnsMaxRows>()),
      columns_blocks<true>(std::make_integer_sequence<int, kColumnsMaxRows>())}};
 
+// Decoding's Q @ K^T, one row of A: each element of C is the dot product
+// of A's row with a column of B, both contiguous along k. Eight columns
+// take eight accumulators, fed per 16 k by one load of A's row and one of
+// each column, no shuffles; the eight are summed across lanes once at the
+// end (sum_lanes_of_8). The 16-column groups above would transpose 16
+// columns per 8 k for 8 FMAs.
+
+// The sums of 8 vectors' lanes, in order: within 128-bit lanes by pairs of
+// vectors (lanes 0..3 of b[j] then hold partial sums of vectors 4j..4j+3,
+// one per 128-bit lane), then across the 128-bit lanes.
+inline __attribute__((always_inline)) __m256 sum_lanes_of_8(const __m512 (&v)[8]) {
+  __m512d pairs[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    pairs[j] = _mm512_castps_pd(_mm512_add_ps(_mm512_unpacklo_ps(v[2 * j], v[2 * j + 1]),
+                                              _mm512_unpackhi_ps(v[2 * j], v[2 * j + 1])));
+  }
+  __m512 quads[2];
+#pragma GCC unroll 2
+  for (int j = 0; j < 2; ++j) {
+    quads[j] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(pairs[2 * j], pairs[2 * j + 1])),
+                             _mm512_castpd_ps(_mm512_unpackhi_pd(pairs[2 * j], pairs[2 * j + 1])));
+  }
+  // [quads[0] lanes 0 + 1, 2 + 3, quads[1] lanes 0 + 1, 2 + 3], then each
+  // quad's two halves added and the two totals moved to the low 256 bits.
+  const __m512 halves =
+      _mm512_add_ps(_mm512_shuffle_f32x4(quads[0], quads[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                    _mm512_shuffle_f32x4(quads[0], quads[1], _MM_SHUFFLE(3, 1, 3, 1)));
+  const __m512 totals =
+      _mm512_add_ps(halves, _mm512_shuffle_f32x4(halves, halves, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm512_castps512_ps256(_mm512_shuffle_f32x4(totals, totals, _MM_SHUFFLE(0, 0, 2, 0)));
+}
+
+// C's one row (n >= 8 columns, column stride cs_c) from A's row and B's
+// columns (column stride cs_b). As with the groups of 16, the last 8
+// columns overlap the 8 before them when n is not a multiple of 8.
+void columns_dot_row(int64_t n, int64_t k, const float* a, const float* b, int64_t cs_b, float* c,
+                     int64_t cs_c, const KernelEpilogue& epilogue) {
+  const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
+  const __mmask16 k_rest = low_mask16(k % 16);
+  for (int64_t j0 = 0; j0 < n; j0 += 8) {
+    const int64_t first = std::min(j0, n - 8);
+    const int skip = static_cast<int>(j0 - first);
+    const float* column[8];
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) column[j] = b + (first + j) * cs_b;
+    __m512 acc[8];
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) acc[j] = _mm512_setzero_ps();
+    int64_t p = 0;
+    for (; p + 16 <= k; p += 16) {
+      const __m512 x = _mm512_loadu_ps(a + p);
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) {
+        acc[j] = _mm512_fmadd_ps(x, _mm512_loadu_ps(column[j] + p), acc[j]);
+      }
+    }
+    if (p < k) {
+      const __m512 x = _mm512_maskz_loadu_ps(k_rest, a + p);
+#pragma GCC unroll 8
+      for (int j = 0; j < 8; ++j) {
+        acc[j] = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(k_rest, column[j] + p), acc[j]);
+      }
+    }
+    const __m512 sums = _mm512_zextps256_ps512(sum_lanes_of_8(acc));
+    if (cs_c == 1) {
+      const __mmask16 new_columns = static_cast<__mmask16>((0xffu << skip) & 0xffu);
+      float* out = c + first;
+      _mm512_mask_storeu_ps(out, new_columns,
+                            f32_epilogue(sums, out, new_columns, scale, epilogue));
+    } else {
+      alignas(64) float row[16];
+      _mm512_store_ps(row, sums);
+      store_tile_f32(row + skip, 16, c + (first + skip) * cs_c, 0, cs_c, 1, 8 - skip, epilogue);
+    }
+  }
+}
+
 }  // namespace
 
 void gemm_f32_direct_narrow_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
@@ -1896,6 +1974,8 @@ void gemm_f32_direct_b_columns_avx512(int64_t m, int64_t n, int64_t k, const voi
   const auto* a = static_cast<const float*>(a_void);
   const auto* b = static_cast<const float*>(b_void);
   auto* c = static_cast<float*>(c_void);
+  // m is the product's: row tiles never cut a product this kernel takes.
+  if (m == 1) return columns_dot_row(n, k, a, b, cs_b, c, cs_c, epilogue);
   const auto& blocks = kColumnsBlocks[epilogue.prefetch];
   for (int64_t j0 = 0; j0 < n; j0 += 16) {
     // The last group ends at column n - 1 (n >= 16), storing what is new.
