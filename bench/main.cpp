@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -30,7 +31,7 @@ constexpr const char* kUsage = R"(usage: sgmm_bench [options]
   --modes=LIST         comma-separated experiments (default: all):
                          forward    float32 forward, all libraries
                          keys       attention as written, Q @ K^T: weight a transposed
-                                    view (attn and mha), all libraries
+                                    view (attn, mha, prefill, decode), all libraries
                          threads1   float32 forward on 1 thread, all libraries
                          backward   grad input + grad weight, all libraries
                          scale1     sgmm with scale = 1 against scale = 0.125
@@ -128,13 +129,26 @@ Options parse_options(int argc, char** argv) {
   return options;
 }
 
+// Every shape: the issue's, then the keys experiment's own.
+std::vector<BenchShape> all_shapes() {
+  std::vector<BenchShape> shapes(kBenchShapes.begin(), kBenchShapes.end());
+  shapes.insert(shapes.end(), kKeysShapes.begin(), kKeysShapes.end());
+  return shapes;
+}
+
+bool keys_only(const BenchShape& shape) {
+  return std::any_of(kKeysShapes.begin(), kKeysShapes.end(),
+                     [&](const BenchShape& s) { return std::strcmp(s.name, shape.name) == 0; });
+}
+
 std::vector<BenchShape> select_shapes(const std::vector<std::string>& names) {
-  if (names.empty()) return {kBenchShapes.begin(), kBenchShapes.end()};
+  const std::vector<BenchShape> all = all_shapes();
+  if (names.empty()) return all;
   std::vector<BenchShape> shapes;
   for (const std::string& name : names) {
-    auto found = std::find_if(kBenchShapes.begin(), kBenchShapes.end(),
-                              [&](const BenchShape& s) { return name == s.name; });
-    if (found == kBenchShapes.end()) throw std::invalid_argument("unknown shape '" + name + "'");
+    auto found =
+        std::find_if(all.begin(), all.end(), [&](const BenchShape& s) { return name == s.name; });
+    if (found == all.end()) throw std::invalid_argument("unknown shape '" + name + "'");
     shapes.push_back(*found);
   }
   return shapes;
@@ -174,7 +188,7 @@ ExperimentSpec experiment_for_mode(const std::string& mode, int threads) {
     spec.title = "float32 forward, " + threads_text(threads);
   } else if (mode == "keys") {
     spec.weight_transposed = true;
-    spec.only_shapes = {"attn", "mha"};
+    spec.only_shapes = {"attn", "mha", "prefill", "decode"};
     spec.title =
         "float32 attention scores Q @ K^T (weight a transposed view), " + threads_text(threads);
   } else if (mode == "threads1") {
@@ -289,8 +303,9 @@ void write_file(const std::string& path, const std::string& text) {
 
 int run_benchmark(const Options& options) {
   if (options.list_shapes) {
-    for (const BenchShape& s : kBenchShapes) {
-      std::cout << s.name << " " << s.b << "x" << s.m << "x" << s.k << "x" << s.n << "\n";
+    for (const BenchShape& s : all_shapes()) {
+      std::cout << s.name << " " << s.b << "x" << s.m << "x" << s.k << "x" << s.n
+                << (keys_only(s) ? " (keys only)" : "") << "\n";
     }
     return 0;
   }
@@ -326,7 +341,15 @@ int run_benchmark(const Options& options) {
   for (const std::string& mode : options.modes) {
     const ExperimentSpec spec = experiment_for_mode(mode, options.threads);
     std::vector<BenchShape> spec_shapes = spec.per_call ? call_shape : shapes;
-    if (!spec.only_shapes.empty()) {
+    if (spec.only_shapes.empty()) {
+      spec_shapes.erase(std::remove_if(spec_shapes.begin(), spec_shapes.end(), keys_only),
+                        spec_shapes.end());
+      if (spec_shapes.empty()) {
+        std::cout << "== " << spec.title << ": skipped, the shapes chosen are the keys experiment's"
+                  << std::endl;
+        continue;
+      }
+    } else {
       const std::vector<std::string>& only = spec.only_shapes;
       std::vector<BenchShape> kept;
       for (const BenchShape& s : spec_shapes) {
