@@ -75,15 +75,20 @@ constexpr int64_t kPackBGroupPanels = 4;
 // noise contiguous, and 4 or 8 KB apart 2-5% slower on one thread and up
 // to 45% on two.
 constexpr int64_t kInPlaceMaxRowStrideBytes = 1024;
-// Q @ K^T from a B read by columns in place (TypedGemmKernel::
-// direct_b_columns) for products of at most this many rows: the kernel
-// transposes B's columns in registers once per block of up to 10 rows,
-// where packing does it once. The API timed with rdtsc, one thread, m x 64
-// x n from K^T, flop a TSC tick in place against packed: m 1, n 256 20.5 /
-// 10.3; m 4, n 256 62 / 33; 16 x 16 76 / 42; 16 x 256 83 / 50; 32 x 128
-// 85 / 66; 48 x 48 and 48 x 256 3-7% faster; 64 x 64 1-4% slower, 64 x
-// 512 the same; 128 x 128 85 / 92.
+// Which products read a B stored by columns in place (TypedGemmKernel::
+// direct_b_columns): those of one of its row blocks (10 rows), and those
+// of at most 48 rows summing at least 16 k and half as many k as rows.
+// That kernel transposes B's columns in registers once per row block and
+// folds each element's two lanes at the end; packing transposes once, so
+// it wins for many rows over a short sum. The API timed with rdtsc, one
+// thread, 32 products m x k x n from K^T, medians of 5 alternated runs, in
+// place over packed: 1x64x1024 2.3x, 10x10x64 1.16x, 8x8x64 1.35x, 10x16x64
+// 1.21x, 16x67x16 1.22x, 32x16x64 1.15x, 32x64x32 1.04x, 48x64x48 1.04x,
+// 48x24x48 0.99x; and not taken: 16x10x64 0.89x, 32x10x64 0.75x, 32x12x64
+// 0.73x, 48x16x64 0.91x, 64x64x64 0.96-0.99x, 128x64x128 0.93x.
+constexpr int64_t kInPlaceBColumnsBlockRows = 10;
 constexpr int64_t kInPlaceBColumnsMaxRows = 48;
+constexpr int64_t kInPlaceBColumnsMinK = 16;
 // A whole product longer than one KC step is direct for at most this many
 // passes over A (see takes_direct_path_whole).
 constexpr int64_t kDirectMaxPasses = 8;
@@ -623,9 +628,11 @@ bool columns_split_packs_less(const BatchPlan& plan, const GemmBatch& b, int64_t
 // A 16-bit product widened to float takes it only when the whole product
 // is (widens_to_float): then so is each of its row tiles.
 DirectGemmFn direct_kernel_for(const TypedGemmKernel& kern, const GemmBatch& b) {
+  const bool in_place_b_columns =
+      b.m <= kInPlaceBColumnsBlockRows ||
+      (b.m <= kInPlaceBColumnsMaxRows && b.k >= std::max(kInPlaceBColumnsMinK, b.m / 2));
   if (kern.direct_b_columns != nullptr && b.dtype == GemmDType::f32 && b.n >= 16 &&
-      b.m <= kInPlaceBColumnsMaxRows && b.a.col_stride == 1 && b.b.row_stride == 1 &&
-      b.b.col_stride != 1) {
+      in_place_b_columns && b.a.col_stride == 1 && b.b.row_stride == 1 && b.b.col_stride != 1) {
     // Every tile of a product that takes the direct path whole does too
     // (takes_direct_path holds for any part of a product it holds for).
     TileTask whole{};
@@ -668,9 +675,9 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
     return;
   }
   if (kern.direct_b_columns != nullptr && direct == kern.direct_b_columns) {
-    // Q @ K^T of a longer sequence and at most kInPlaceBColumnsMaxRows
-    // rows (decoding's few): B's columns read in place rather than packed
-    // by a transpose through memory.
+    // Q @ K^T of a longer sequence over few rows (decoding's one; see
+    // kInPlaceBColumnsMaxRows): B's columns read in place rather than
+    // packed by a transpose through memory.
     kern.direct_b_columns(t.m, t.n, t.k, t.a, t.rs_a, t.cs_a, t.b, t.cs_b, 0, t.c, t.rs_c, t.cs_c,
                           epilogue);
     return;

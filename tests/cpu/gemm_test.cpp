@@ -340,14 +340,14 @@ TEST_P(GemmKernelTest, NarrowProductsSameBitsForBStoredByColumns) {
 // Products of 16 columns or more from a B stored by columns (attention's
 // K^T; AVX-512's float32 kernel reads it in place, in groups of 16 columns,
 // the last overlapping the one before when the width is not a multiple of
-// 16, in products of up to 48 rows), exact for every row block size, k
-// around the kernel's 8-k step, and every store mode, into C by rows and by
-// columns.
+// 16, in products of up to 48 rows summing enough k; one row as dot
+// products), exact for every row block size, k around the kernel's 8-k
+// step, and every store mode, into C by rows and by columns.
 TEST_P(GemmKernelTest, ExactForProductsFromBStoredByColumns) {
   uint32_t seed = 3100;
   for (int64_t n : {16, 17, 31, 32, 40, 130}) {
     for (int64_t m : {1, 2, 3, 4, 10, 11, 13, 25, 48, 64}) {
-      for (int64_t k : {1, 7, 8, 9, 64, 67}) {
+      for (int64_t k : {1, 7, 8, 9, 20, 64, 67, 70}) {
         for (Layout lc : {Layout::kRowMajor, Layout::kColumnMajor}) {
           const bool accumulate = (seed & 1) != 0;
           const double scale = (seed & 2) != 0 ? 0.125 : 1.0;
