@@ -624,6 +624,10 @@ bool columns_split_packs_less(const BatchPlan& plan, const GemmBatch& b, int64_t
 // is never split by columns, and its tiles are all direct or all packed
 // whatever the thread count (takes_direct_path cannot refuse a tile that
 // narrow), so every element is summed the same way by any number of threads.
+// The same holds for the kernel reading K^T in place (direct_b_columns),
+// which sums two k to a lane: it is chosen for products whose every tile
+// takes the direct path, and its columns' sums do not depend on where a
+// column tile starts.
 //
 // A 16-bit product widened to float takes it only when the whole product
 // is (widens_to_float): then so is each of its row tiles.

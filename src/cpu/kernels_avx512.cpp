@@ -1787,9 +1787,10 @@ inline __attribute__((always_inline)) void columns_step_all_rows(
 // line, with the accumulators copied through memory and B's k gathered
 // one by one, 10 x 10 x 64 from K^T ran at 26 flop a TSC tick against 44.
 template <int Rows>
-inline __attribute__((always_inline)) void columns_rest(int rest, const float* a, int64_t rs_a, const float* b,
-                                            int64_t cs_b, __m512 (&acc_lo)[Rows],
-                                            __m512 (&acc_hi)[Rows]) {
+inline __attribute__((always_inline)) void columns_rest(int rest, const float* a, int64_t rs_a,
+                                                        const float* b, int64_t cs_b,
+                                                        __m512 (&acc_lo)[Rows],
+                                                        __m512 (&acc_hi)[Rows]) {
   const __mmask8 valid = static_cast<__mmask8>((1u << rest) - 1u);
   __m512 lo[4], hi[4];
   masked_column_pairs_of_b(b, cs_b, valid, lo);
@@ -1881,8 +1882,8 @@ constexpr std::array<std::array<ColumnsBlockFn, kColumnsMaxRows>, 2> kColumnsBlo
 // columns per 8 k for 8 FMAs.
 
 // The sums of 8 vectors' lanes, in order: within 128-bit lanes by pairs of
-// vectors (lanes 0..3 of b[j] then hold partial sums of vectors 4j..4j+3,
-// one per 128-bit lane), then across the 128-bit lanes.
+// vectors (each 128-bit lane of quads[j] then holds partial sums of
+// vectors 4j..4j+3), then across the 128-bit lanes.
 inline __attribute__((always_inline)) __m256 sum_lanes_of_8(const __m512 (&v)[8]) {
   __m512d pairs[4];
 #pragma GCC unroll 4
