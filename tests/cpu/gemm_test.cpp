@@ -349,8 +349,9 @@ TEST_P(GemmKernelTest, ExactForProductsFromBStoredByColumns) {
     for (int64_t m : {1, 2, 3, 4, 10, 11, 13, 25, 48, 64}) {
       for (int64_t k : {1, 7, 8, 9, 20, 64, 67, 70}) {
         for (Layout lc : {Layout::kRowMajor, Layout::kColumnMajor}) {
-          const bool accumulate = (seed & 1) != 0;
-          const double scale = (seed & 2) != 0 ? 0.125 : 1.0;
+          // C's layout follows the seed's lowest bit; these its next two.
+          const bool accumulate = (seed & 2) != 0;
+          const double scale = (seed & 4) != 0 ? 0.125 : 1.0;
           if (!run_and_check({2, m, n, k}, Layout::kRowMajor, Layout::kColumnMajor, lc,
                              Epilogue{scale, accumulate}, true, seed++)) {
             return;
