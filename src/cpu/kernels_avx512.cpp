@@ -1295,6 +1295,23 @@ inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const 
   }
 }
 
+// The 8 x 4 transpose of 64-bit k pairs behind column_pairs_of_b: from
+// z0 = columns 0 | 2, z1 = 1 | 3, z2 = 4 | 6, z3 = 5 | 7 (8 k each),
+// pair[j] takes k pair j of every column. Unpacking leaves pairs 0 and 2
+// (lo) or 1 and 3 (hi) of columns 0, 1 | 0, 1 | 2, 3 | 2, 3 by 128-bit
+// lane, and the shuffles pick the lanes of one pair.
+inline __attribute__((always_inline)) void pairs_of_columns(__m512d z0, __m512d z1, __m512d z2,
+                                                            __m512d z3, __m512 (&pair)[4]) {
+  const __m512d lo_0123 = _mm512_unpacklo_pd(z0, z1);
+  const __m512d hi_0123 = _mm512_unpackhi_pd(z0, z1);
+  const __m512d lo_4567 = _mm512_unpacklo_pd(z2, z3);
+  const __m512d hi_4567 = _mm512_unpackhi_pd(z2, z3);
+  pair[0] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0x88));
+  pair[1] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0x88));
+  pair[2] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0xdd));
+  pair[3] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0xdd));
+}
+
 // Columns 0..7 of B (b0 and b4 address columns 0 and 4 at this k; rs and
 // rs3 one and three column strides in bytes) at 8 k: pair[j] takes k pair j
 // of every column, in the lanes narrow_step_b leaves them (lane 2c + t:
@@ -1314,17 +1331,7 @@ inline __attribute__((always_inline)) void column_pairs_of_b(const float* b0, co
       : [z0] "=&v"(z0), [z1] "=&v"(z1), [z2] "=&v"(z2), [z3] "=&v"(z3)
       : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3)
       : "memory");
-  // z0 = columns 0 | 2, z1 = 1 | 3, z2 = 4 | 6, z3 = 5 | 7; unpacking
-  // leaves pairs 0 and 2 (lo) or 1 and 3 (hi) of columns 0, 1 | 0, 1 | 2,
-  // 3 | 2, 3 by 128-bit lane, and the shuffles pick the lanes of one pair.
-  const __m512d lo_0123 = _mm512_unpacklo_pd(z0, z1);
-  const __m512d hi_0123 = _mm512_unpackhi_pd(z0, z1);
-  const __m512d lo_4567 = _mm512_unpacklo_pd(z2, z3);
-  const __m512d hi_4567 = _mm512_unpackhi_pd(z2, z3);
-  pair[0] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0x88));
-  pair[1] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0x88));
-  pair[2] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0xdd));
-  pair[3] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0xdd));
+  pairs_of_columns(z0, z1, z2, z3, pair);
 }
 
 // column_pairs_of_b for fewer than 8 k: each column's k where `valid`
@@ -1337,15 +1344,7 @@ inline __attribute__((always_inline)) void masked_column_pairs_of_b(const float*
         _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_maskz_loadu_ps(valid, b + c * cs_b))),
         _mm256_castps_pd(_mm256_maskz_loadu_ps(valid, b + d * cs_b)), 1);
   };
-  const __m512d z0 = columns(0, 2), z1 = columns(1, 3), z2 = columns(4, 6), z3 = columns(5, 7);
-  const __m512d lo_0123 = _mm512_unpacklo_pd(z0, z1);
-  const __m512d hi_0123 = _mm512_unpackhi_pd(z0, z1);
-  const __m512d lo_4567 = _mm512_unpacklo_pd(z2, z3);
-  const __m512d hi_4567 = _mm512_unpackhi_pd(z2, z3);
-  pair[0] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0x88));
-  pair[1] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0x88));
-  pair[2] = _mm512_castpd_ps(_mm512_shuffle_f64x2(lo_0123, lo_4567, 0xdd));
-  pair[3] = _mm512_castpd_ps(_mm512_shuffle_f64x2(hi_0123, hi_4567, 0xdd));
+  pairs_of_columns(columns(0, 2), columns(1, 3), columns(4, 6), columns(5, 7), pair);
 }
 
 // The same step's B from B's columns (unit row stride: attention's K^T
