@@ -68,6 +68,9 @@ struct TypedGemmKernel {
   // block sizes).
   int64_t direct_max_a_bytes = 0;
   int64_t direct_max_a_bytes_long_rows = 0;
+  // The micro-kernel asks for KernelEpilogue::fetch's lines itself, one a
+  // k step (false: the driver asks for what it packs next between calls).
+  bool fetches_ahead = false;
 };
 
 struct KernelConfig {

@@ -22,6 +22,13 @@ struct KernelEpilogue {
   // direct kernels ask for A's next lines and C's tiles ahead of use. Set
   // from the whole product, so every tile or row chunk of it does the same.
   bool prefetch = false;
+  // For a packed micro-kernel that fetches ahead (TypedGemmKernel::
+  // fetches_ahead): byte ranges it asks L2 for, one line a k step, the
+  // first range first. The driver passes what it packs next, so that it
+  // arrives while this tile is multiplied (see compute_tile). Empty:
+  // nothing.
+  const char* fetch[2] = {nullptr, nullptr};
+  const char* fetch_end[2] = {nullptr, nullptr};
 };
 
 // A micro-kernel multiplies one packed MR x k panel of A by one packed k x NR
