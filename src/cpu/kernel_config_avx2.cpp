@@ -48,6 +48,7 @@ KernelConfig make_avx2_config() {
     k->direct_narrow = gemm_f32_direct_narrow_avx2;
   }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
+    k->fetches_ahead = k->kernel == gemm_f32_6x16_avx2 || k->kernel == gemm_f64_6x8_avx2;
     set_block_sizes_from_caches(cpu, k);
   }
   return config;

@@ -7,8 +7,10 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
+#include "cpu/fetch_ahead.hpp"
 #include "cpu/microkernels.hpp"
 #include "cpu/row_blocks.hpp"
 #include "cpu/store_mode.hpp"
@@ -42,17 +44,27 @@ void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t
     lo[i] = _mm256_setzero_ps();
     hi[i] = _mm256_setzero_ps();
   }
-  for (int64_t p = 0; p < k; ++p) {
-    const __m256 b_lo = _mm256_load_ps(b);
-    const __m256 b_hi = _mm256_load_ps(b + 8);
+  // Two copies of the loop, with the fetches and without (see FetchAhead).
+  const auto run = [&](auto fetching) {
+    FetchAhead fetch(epilogue);
+    for (int64_t p = 0; p < k; ++p) {
+      if constexpr (decltype(fetching)::value) fetch.next_line();
+      const __m256 b_lo = _mm256_load_ps(b);
+      const __m256 b_hi = _mm256_load_ps(b + 8);
 #pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i) {
-      const __m256 a_i = _mm256_broadcast_ss(a + i);
-      lo[i] = _mm256_fmadd_ps(a_i, b_lo, lo[i]);
-      hi[i] = _mm256_fmadd_ps(a_i, b_hi, hi[i]);
+      for (int i = 0; i < MR; ++i) {
+        const __m256 a_i = _mm256_broadcast_ss(a + i);
+        lo[i] = _mm256_fmadd_ps(a_i, b_lo, lo[i]);
+        hi[i] = _mm256_fmadd_ps(a_i, b_hi, hi[i]);
+      }
+      a += MR;
+      b += 16;
     }
-    a += MR;
-    b += 16;
+  };
+  if (FetchAhead(epilogue).any()) {
+    run(std::true_type());
+  } else {
+    run(std::false_type());
   }
   if (cs_c == 1 && m == MR && n == 16) {
     const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
@@ -82,17 +94,26 @@ void gemm_f64_mrx8(int64_t k, const double* a, const double* b, double* c, int64
     lo[i] = _mm256_setzero_pd();
     hi[i] = _mm256_setzero_pd();
   }
-  for (int64_t p = 0; p < k; ++p) {
-    const __m256d b_lo = _mm256_load_pd(b);
-    const __m256d b_hi = _mm256_load_pd(b + 4);
+  const auto run = [&](auto fetching) {
+    FetchAhead fetch(epilogue);
+    for (int64_t p = 0; p < k; ++p) {
+      if constexpr (decltype(fetching)::value) fetch.next_line();
+      const __m256d b_lo = _mm256_load_pd(b);
+      const __m256d b_hi = _mm256_load_pd(b + 4);
 #pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i) {
-      const __m256d a_i = _mm256_broadcast_sd(a + i);
-      lo[i] = _mm256_fmadd_pd(a_i, b_lo, lo[i]);
-      hi[i] = _mm256_fmadd_pd(a_i, b_hi, hi[i]);
+      for (int i = 0; i < MR; ++i) {
+        const __m256d a_i = _mm256_broadcast_sd(a + i);
+        lo[i] = _mm256_fmadd_pd(a_i, b_lo, lo[i]);
+        hi[i] = _mm256_fmadd_pd(a_i, b_hi, hi[i]);
+      }
+      a += MR;
+      b += 8;
     }
-    a += MR;
-    b += 8;
+  };
+  if (FetchAhead(epilogue).any()) {
+    run(std::true_type());
+  } else {
+    run(std::false_type());
   }
   if (cs_c == 1 && m == MR && n == 8) {
     const __m256d scale = _mm256_set1_pd(epilogue.scale_f64);

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "cpu/fetch_ahead.hpp"
 #include "cpu/microkernels.hpp"
 #include "cpu/row_blocks.hpp"
 #include "cpu/store_mode.hpp"
@@ -286,35 +287,6 @@ inline __attribute__((always_inline)) void prefetch_tile_rows(const T* c, int64_
     }
   }
 }
-
-// KernelEpilogue::fetch's lines, asked for one per k step of a packed
-// kernel: interleaved with the FMAs, where a burst of prefetches between
-// kernel calls filled the core's miss buffers and stalled it. The weight
-// gradient input^T @ grad_out of 64 x 2048 x 64 x 64 (its operands from
-// memory), one thread, the API timed with rdtsc: 46-48 -> 61-63 flop a
-// TSC tick in float32, 22 -> 25 in float64.
-class FetchAhead {
- public:
-  explicit FetchAhead(const KernelEpilogue& epilogue)
-      : at_{epilogue.fetch[0], epilogue.fetch[1]},
-        end_{epilogue.fetch_end[0], epilogue.fetch_end[1]} {}
-
-  bool any() const { return at_[0] < end_[0] || at_[1] < end_[1]; }
-
-  inline __attribute__((always_inline)) void next_line() {
-    if (at_[0] < end_[0]) {
-      _mm_prefetch(at_[0], _MM_HINT_T1);
-      at_[0] += 64;
-    } else if (at_[1] < end_[1]) {
-      _mm_prefetch(at_[1], _MM_HINT_T1);
-      at_[1] += 64;
-    }
-  }
-
- private:
-  const char* at_[2];
-  const char* end_[2];
-};
 
 // MR x 32 floats: per k, two B vectors and MR broadcasts of A feed 2*MR
 // independent FMA chains. A's panel holds PanelMR rows per k step, of which
