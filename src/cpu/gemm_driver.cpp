@@ -441,7 +441,7 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
               // The kernel asks for a line a k step: A's share first, then
               // B's (the next group of this step, else the next step's).
               KernelEpilogue call = step;
-              const int64_t lines = kb;  // the kernel's k steps
+              const int64_t lines = (kb + kern.k_step - 1) / kern.k_step;  // its loop's steps
               if (!next_a.take_range(lines / 2 * 64, call.fetch[0], call.fetch_end[0])) {
                 next_a.fetch_share();
               }
@@ -543,10 +543,10 @@ bool widens_to_float(const TypedGemmKernel& kern, const TileTask& t) {
 // a direct form (bf16 with AVX512_BF16) is summed by it in one go.
 //
 // `direct` is the batch's direct kernel for widened tiles (see
-// direct_kernel_for).
+// direct_kernel_for); `next`, the thread's next tile, for compute_tile.
 void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, GemmDType dtype,
                             const TileTask& t, const KernelEpilogue& epilogue,
-                            ThreadScratch& scratch) {
+                            ThreadScratch& scratch, const TileTask* next = nullptr) {
   const int64_t capacity = float_tile_capacity(kern);  // floats; the scratch holds this
   float* sums = static_cast<float*>(
       scratch.float_tile.reserve(static_cast<size_t>(capacity) * sizeof(float)));
@@ -608,7 +608,7 @@ void compute_tile_via_float(const TypedGemmKernel& kern, DirectGemmFn direct, Ge
     const StagedOutput staged{dtype, sums, std::min(kern.nc, t.n), &epilogue};
     const bool a_in_place = kern.direct != nullptr && kern.widen_rows == nullptr && t.cs_a == 1 &&
                             t.rs_a * t.elem <= kInPlaceMaxRowStrideBytes;
-    compute_tile(kern, t, plain, scratch, &staged, a_in_place);
+    compute_tile(kern, t, plain, scratch, &staged, a_in_place, next);
     return;
   }
   for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
@@ -867,16 +867,21 @@ void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t firs
       store_zero_tile(t, batch.epilogue.accumulate);
     } else if (full_width && (plan.direct_whole_product || takes_direct_path(kern, t))) {
       compute_tile_direct(kern, plan.direct, t, plan.epilogue);
-    } else if (full_width) {
-      // The packed path fetches the thread's next tile's first operands
-      // during its last row block (see compute_tile).
-      TileTask next = t;
-      const bool has_next = local + 1 < last;
-      if (has_next) set_tile(local + 1, next);
-      compute_tile(kern, t, plan.epilogue, thread_scratch(), nullptr, false,
-                   has_next && next.m > 0 && next.n > 0 ? &next : nullptr);
     } else {
-      compute_tile_via_float(kern, plan.direct, batch.dtype, t, plan.epilogue, thread_scratch());
+      // The packed path fetches the thread's next tile's first operands
+      // during its last row block (see compute_tile), where the sum is
+      // long enough for its kernel to (setting the next tile cost 32
+      // bfloat16 products of 10x64x10 2-3% a call).
+      TileTask next = t;
+      const bool has_next = local + 1 < last && t.k >= kFetchAheadMinK;
+      if (has_next) set_tile(local + 1, next);
+      const TileTask* next_tile = has_next && next.m > 0 && next.n > 0 ? &next : nullptr;
+      if (full_width) {
+        compute_tile(kern, t, plan.epilogue, thread_scratch(), nullptr, false, next_tile);
+      } else {
+        compute_tile_via_float(kern, plan.direct, batch.dtype, t, plan.epilogue, thread_scratch(),
+                               next_tile);
+      }
     }
   }
 }

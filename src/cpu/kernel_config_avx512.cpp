@@ -100,7 +100,8 @@ KernelConfig make_avx512_config(const char* name, bool native_bf16) {
     k->direct_narrow = gemm_f32_direct_narrow_avx512;
   }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
-    k->fetches_ahead = k->kernel == gemm_f32_14x32_avx512 || k->kernel == gemm_f64_14x16_avx512;
+    k->fetches_ahead = k->kernel == gemm_f32_14x32_avx512 || k->kernel == gemm_f64_14x16_avx512 ||
+                       k->kernel == gemm_bf16_14x32_avx512;
     set_block_sizes_from_caches(cpu, k);
   }
   return config;

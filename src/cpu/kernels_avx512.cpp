@@ -388,19 +388,28 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
     hi[i] = _mm512_setzero_ps();
   }
   const int64_t pairs = (k + 1) / 2;
-  for (int64_t p = 0; p < pairs; ++p) {
-    const __m512bh b_lo = (__m512bh)_mm512_load_si512(b);
-    const __m512bh b_hi = (__m512bh)_mm512_load_si512(b + 32);
+  const auto run = [&](auto fetching) {
+    FetchAhead fetch(epilogue);
+    for (int64_t p = 0; p < pairs; ++p) {
+      if constexpr (decltype(fetching)::value) fetch.next_line();
+      const __m512bh b_lo = (__m512bh)_mm512_load_si512(b);
+      const __m512bh b_hi = (__m512bh)_mm512_load_si512(b + 32);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-      int32_t pair;
-      std::memcpy(&pair, a + 2 * i, sizeof pair);
-      const __m512bh a_i = (__m512bh)_mm512_set1_epi32(pair);
-      lo[i] = _mm512_dpbf16_ps(lo[i], a_i, b_lo);
-      hi[i] = _mm512_dpbf16_ps(hi[i], a_i, b_hi);
+      for (int i = 0; i < MR; ++i) {
+        int32_t pair;
+        std::memcpy(&pair, a + 2 * i, sizeof pair);
+        const __m512bh a_i = (__m512bh)_mm512_set1_epi32(pair);
+        lo[i] = _mm512_dpbf16_ps(lo[i], a_i, b_lo);
+        hi[i] = _mm512_dpbf16_ps(hi[i], a_i, b_hi);
+      }
+      a += 2 * MR;
+      b += 64;
     }
-    a += 2 * MR;
-    b += 64;
+  };
+  if (FetchAhead(epilogue).any()) {
+    run(std::true_type());
+  } else {
+    run(std::false_type());
   }
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
