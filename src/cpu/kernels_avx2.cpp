@@ -7,7 +7,6 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 #include <utility>
 
 #include "cpu/fetch_ahead.hpp"
@@ -44,9 +43,7 @@ void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t
     lo[i] = _mm256_setzero_ps();
     hi[i] = _mm256_setzero_ps();
   }
-  // Two copies of the loop, with the fetches and without (see FetchAhead).
-  const auto run = [&](auto fetching) {
-    FetchAhead fetch(epilogue);
+  with_fetch_ahead(epilogue, [&](FetchAhead& fetch, auto fetching) {
     for (int64_t p = 0; p < k; ++p) {
       if constexpr (decltype(fetching)::value) fetch.next_line();
       const __m256 b_lo = _mm256_load_ps(b);
@@ -60,12 +57,7 @@ void gemm_f32_mrx16(int64_t k, const float* a, const float* b, float* c, int64_t
       a += MR;
       b += 16;
     }
-  };
-  if (FetchAhead(epilogue).any()) {
-    run(std::true_type());
-  } else {
-    run(std::false_type());
-  }
+  });
   if (cs_c == 1 && m == MR && n == 16) {
     const __m256 scale = _mm256_set1_ps(epilogue.scale_f32);
 #pragma GCC unroll 8
@@ -94,8 +86,7 @@ void gemm_f64_mrx8(int64_t k, const double* a, const double* b, double* c, int64
     lo[i] = _mm256_setzero_pd();
     hi[i] = _mm256_setzero_pd();
   }
-  const auto run = [&](auto fetching) {
-    FetchAhead fetch(epilogue);
+  with_fetch_ahead(epilogue, [&](FetchAhead& fetch, auto fetching) {
     for (int64_t p = 0; p < k; ++p) {
       if constexpr (decltype(fetching)::value) fetch.next_line();
       const __m256d b_lo = _mm256_load_pd(b);
@@ -109,12 +100,7 @@ void gemm_f64_mrx8(int64_t k, const double* a, const double* b, double* c, int64
       a += MR;
       b += 8;
     }
-  };
-  if (FetchAhead(epilogue).any()) {
-    run(std::true_type());
-  } else {
-    run(std::false_type());
-  }
+  });
   if (cs_c == 1 && m == MR && n == 8) {
     const __m256d scale = _mm256_set1_pd(epilogue.scale_f64);
 #pragma GCC unroll 8

@@ -301,10 +301,7 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
     lo[i] = _mm512_setzero_ps();
     hi[i] = _mm512_setzero_ps();
   }
-  // Two copies of the loop, with the fetches and without: their test in
-  // every step cost 1x2048^3 and 4x1024^3 a few percent.
-  const auto run = [&](auto fetching) {
-    FetchAhead fetch(epilogue);
+  with_fetch_ahead(epilogue, [&](FetchAhead& fetch, auto fetching) {
     for (int64_t p = 0; p < k; ++p) {
       if constexpr (decltype(fetching)::value) fetch.next_line();
       const __m512 b_lo = _mm512_load_ps(b);
@@ -318,12 +315,7 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
       a += PanelMR;
       b += 32;
     }
-  };
-  if (FetchAhead(epilogue).any()) {
-    run(std::true_type());
-  } else {
-    run(std::false_type());
-  }
+  });
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
@@ -351,8 +343,7 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
     lo[i] = _mm512_setzero_pd();
     hi[i] = _mm512_setzero_pd();
   }
-  const auto run = [&](auto fetching) {
-    FetchAhead fetch(epilogue);
+  with_fetch_ahead(epilogue, [&](FetchAhead& fetch, auto fetching) {
     for (int64_t p = 0; p < k; ++p) {
       if constexpr (decltype(fetching)::value) fetch.next_line();
       const __m512d b_lo = _mm512_load_pd(b);
@@ -366,12 +357,7 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
       a += MR;
       b += 16;
     }
-  };
-  if (FetchAhead(epilogue).any()) {
-    run(std::true_type());
-  } else {
-    run(std::false_type());
-  }
+  });
   store_f64_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
@@ -388,8 +374,7 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
     hi[i] = _mm512_setzero_ps();
   }
   const int64_t pairs = (k + 1) / 2;
-  const auto run = [&](auto fetching) {
-    FetchAhead fetch(epilogue);
+  with_fetch_ahead(epilogue, [&](FetchAhead& fetch, auto fetching) {
     for (int64_t p = 0; p < pairs; ++p) {
       if constexpr (decltype(fetching)::value) fetch.next_line();
       const __m512bh b_lo = (__m512bh)_mm512_load_si512(b);
@@ -405,12 +390,7 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
       a += 2 * MR;
       b += 64;
     }
-  };
-  if (FetchAhead(epilogue).any()) {
-    run(std::true_type());
-  } else {
-    run(std::false_type());
-  }
+  });
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
