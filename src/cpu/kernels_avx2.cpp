@@ -11,6 +11,7 @@
 
 #include "cpu/fetch_ahead.hpp"
 #include "cpu/microkernels.hpp"
+#include "cpu/pack_rows_ahead.hpp"
 #include "cpu/row_blocks.hpp"
 #include "cpu/store_mode.hpp"
 
@@ -676,10 +677,12 @@ template <int R>
 void pack_f32_transposing(const float* src, int64_t row_stride, int64_t rows, int64_t k,
                           float* dst) {
   static_assert(R <= 8 || R % 8 == 0, "a partial group must be the panel's only one");
+  PackRowsAhead<R, float> ahead(src, row_stride, rows, k);
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const float* panel = src + r0 * row_stride;
     for (int64_t p0 = 0; p0 < k; p0 += 8) {
+      if (p0 % 16 == 0) ahead.next_line();  // two blocks of 8 k a line
       const int steps = static_cast<int>(k - p0 < 8 ? k - p0 : 8);
       const __m256i k_mask = low_lanes(steps);
       for (int rb = 0; rb < R; rb += 8) {

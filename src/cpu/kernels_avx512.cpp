@@ -14,6 +14,7 @@
 
 #include "cpu/fetch_ahead.hpp"
 #include "cpu/microkernels.hpp"
+#include "cpu/pack_rows_ahead.hpp"
 #include "cpu/row_blocks.hpp"
 #include "cpu/store_mode.hpp"
 
@@ -689,11 +690,14 @@ void pack_f32(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
     pack_contiguous_steps<float, R>(src, k_stride, rows, k, dst);
     return;
   }
+  // Rows of contiguous k are fetched ahead (none are for the gathered layout).
+  PackRowsAhead<R, float> ahead(src, row_stride, k_stride == 1 ? rows : 0, k);
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const float* panel = src + r0 * row_stride;
     if (k_stride == 1) {
       for (int64_t p0 = 0; p0 < k; p0 += 16) {
+        ahead.next_line();
         const int64_t steps = k - p0 < 16 ? k - p0 : 16;
         const __mmask16 k_mask = low_mask16(steps);
         for (int rb = 0; rb < R; rb += 16) {
@@ -741,11 +745,14 @@ void pack_f64(const void* src_void, int64_t row_stride, int64_t k_stride, int64_
     pack_contiguous_steps<double, R>(src, k_stride, rows, k, dst);
     return;
   }
+  // Rows of contiguous k are fetched ahead (none are for the gathered layout).
+  PackRowsAhead<R, double> ahead(src, row_stride, k_stride == 1 ? rows : 0, k);
   for (int64_t r0 = 0; r0 < rows; r0 += R) {
     const int height = static_cast<int>(rows - r0 < R ? rows - r0 : R);
     const double* panel = src + r0 * row_stride;
     if (k_stride == 1) {
       for (int64_t p0 = 0; p0 < k; p0 += 8) {
+        ahead.next_line();
         const int64_t steps = k - p0 < 8 ? k - p0 : 8;
         const __mmask8 k_mask = low_mask8(steps);
         for (int rb = 0; rb < R; rb += 8) {
