@@ -106,11 +106,6 @@ constexpr int64_t kDirectLongRowBytes = 1024;
 // and 1% of 32x10x64x10 (one thread: 101 -> 102.5 and 76.7 -> 77.5 GFLOP/s
 // without them).
 constexpr int64_t kDirectPrefetchMinABytes = 64 * 1024;
-// A B to pack for the direct path from this size on is packed a pass at a
-// time, the next pass's source fetched between chunks of this many MR of
-// rows (see compute_tile_direct).
-constexpr int64_t kDirectFetchBSourceBytes = 64 * 1024;
-constexpr int64_t kDirectFetchChunkMr = 2;
 
 const TypedGemmKernel& kernel_for(const KernelConfig& config, GemmDType dtype) {
   switch (dtype) {
@@ -775,37 +770,21 @@ void compute_tile_direct(const TypedGemmKernel& kern, DirectGemmFn direct, const
   // B is packed a block of columns at a time, as many as the thread's B
   // buffer holds (sized for the packed path's KC x NC panel), so a wide B
   // never needs a larger buffer. Columns are independent: the blocking does
-  // not change any result.
+  // not change any result. From memory (a weight^T in the backward pass),
+  // the pack fetches its source ahead itself (PackRowsAhead); a pass at a
+  // time with the next pass fetched between chunks of rows, as the driver
+  // had done, then measured 1-5% slower on the backward pass.
   const int64_t pass_cols = kern.direct_cols;
   const int64_t column_bytes = t.k * kern.packed_bytes;
   const int64_t fit = static_cast<int64_t>(scratch.packed_b.capacity()) / column_bytes;
-  // A large B (a weight^T in the backward pass, likely in memory) goes a
-  // pass at a time instead, its rows in chunks, each chunk preceded by a
-  // share of the next pass's source fetched into cache, so packing that
-  // pass waits less on memory (grad_input 128x128x256 with W^T 256 wide,
-  // operands in memory, one thread: 82 -> 86 GFLOP/s).
-  const bool fetch_ahead = t.n * t.k * t.elem >= kDirectFetchBSourceBytes;
-  const int64_t block_cols =
-      fetch_ahead ? pass_cols : std::max(pass_cols, fit / pass_cols * pass_cols);
-  const int64_t chunk_rows = fetch_ahead ? kDirectFetchChunkMr * kern.mr : t.m;
-  const int64_t chunks = (t.m + chunk_rows - 1) / chunk_rows;
+  const int64_t block_cols = std::max(pass_cols, fit / pass_cols * pass_cols);
   for (int64_t j0 = 0; j0 < t.n; j0 += block_cols) {
     const int64_t cols = std::min(block_cols, t.n - j0);
     void* packed_b =
         scratch.packed_b.reserve(static_cast<size_t>(round_up(cols, kern.nr) * column_bytes));
-    const char* source = t.b + j0 * t.cs_b * t.elem;
-    kern.pack_b(source, t.cs_b, t.rs_b, cols, t.k, packed_b);
-    PackSourcePrefetch next;
-    if (fetch_ahead && j0 + cols < t.n) {
-      next = PackSourcePrefetch(source + cols * t.cs_b * t.elem, t.cs_b, t.rs_b,
-                                std::min(block_cols, t.n - j0 - cols), t.k, t.elem, chunks);
-    }
-    for (int64_t i0 = 0; i0 < t.m; i0 += chunk_rows) {
-      next.fetch_share();
-      direct(std::min(chunk_rows, t.m - i0), cols, t.k, t.a + i0 * t.rs_a * t.elem, t.rs_a,
-             t.cs_a, packed_b, kern.nr, kern.nr * t.k,
-             t.c + (i0 * t.rs_c + j0 * t.cs_c) * t.c_elem, t.rs_c, t.cs_c, epilogue);
-    }
+    kern.pack_b(t.b + j0 * t.cs_b * t.elem, t.cs_b, t.rs_b, cols, t.k, packed_b);
+    direct(t.m, cols, t.k, t.a, t.rs_a, t.cs_a, packed_b, kern.nr, kern.nr * t.k,
+           t.c + j0 * t.cs_c * t.c_elem, t.rs_c, t.cs_c, epilogue);
   }
 }
 
