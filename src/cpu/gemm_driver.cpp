@@ -227,6 +227,7 @@ struct BatchPlan {
   const TypedGemmKernel* kernel = nullptr;
   KernelEpilogue epilogue;
   bool direct_whole_product = false;  // see takes_direct_path_whole
+  int64_t kc = 0;                     // the packed path's KC (see packed_kc)
   // The direct kernel for this batch's tiles: the configuration's `direct`,
   // or its `direct_narrow` when the whole product suits it (see
   // direct_kernel_for).
@@ -254,6 +255,7 @@ struct TileTask {
   int64_t rs_a, cs_a, rs_b, cs_b, rs_c, cs_c;
   int64_t elem;    // bytes of an A, B (and 16-bit C) element
   int64_t c_elem;  // bytes of an element where the kernel stores
+  int64_t kc;      // the packed path's KC step (BatchPlan::kc)
 };
 
 // The source of a block about to be packed (rows x k elements, addressed
@@ -341,15 +343,15 @@ struct StagedOutput {
 void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEpilogue& epilogue,
                   ThreadScratch& scratch, const StagedOutput* staged = nullptr,
                   bool a_in_place = false, const TileTask* next = nullptr) {
-  const int64_t kp_max = round_up(std::min(kern.kc, t.k), kern.k_step);
+  const int64_t kp_max = round_up(std::min(t.kc, t.k), kern.k_step);
   char* packed_b = static_cast<char*>(scratch.packed_b.reserve(
       static_cast<size_t>(round_up(std::min(kern.nc, t.n), kern.nr) * kp_max * kern.packed_bytes)));
   char* packed_a = static_cast<char*>(scratch.packed_a.reserve(
       static_cast<size_t>(round_up(std::min(kern.mc, t.m), kern.mr) * kp_max * kern.packed_bytes)));
   for (int64_t jc = 0; jc < t.n; jc += kern.nc) {
     const int64_t nb = std::min(kern.nc, t.n - jc);
-    for (int64_t pc = 0; pc < t.k; pc += kern.kc) {
-      const int64_t kb = std::min(kern.kc, t.k - pc);
+    for (int64_t pc = 0; pc < t.k; pc += t.kc) {
+      const int64_t kb = std::min(t.kc, t.k - pc);
       const int64_t kp = round_up(kb, kern.k_step);
       const int64_t panel_bytes = kern.nr * kp * kern.packed_bytes;
       // Where B's panel of columns from jr on starts, in this KC x NC block.
@@ -393,7 +395,7 @@ void compute_tile(const TypedGemmKernel& kern, const TileTask& t, const KernelEp
         PackSourcePrefetch next_a;
         PackSourcePrefetch next_step_b;
         if (next_tile != nullptr) {
-          const int64_t next_kb = std::min(kern.kc, next_tile->k - next_pc);
+          const int64_t next_kb = std::min(t.kc, next_tile->k - next_pc);
           next_a = PackSourcePrefetch(next_tile->a + (next_ic * t.rs_a + next_pc * t.cs_a) * t.elem,
                                       t.rs_a, t.cs_a, std::min(kern.mc, next_tile->m - next_ic),
                                       next_kb, t.elem, block_calls);
@@ -685,6 +687,26 @@ bool columns_split_packs_less(const BatchPlan& plan, const GemmBatch& b, int64_t
   return by_columns < by_rows;
 }
 
+// The KC a batch's packed tiles sum in: the configuration's, or half of it
+// where that alone lets a narrow product's packed A block and B panel, with
+// the next KC step's sources fetched beside them (compute_tile), fit in L2:
+// a weight gradient over many rows, x^T @ dOut. tall's backward (its grad
+// weight 64x2048x64x64), sgmm_bench, five alternated rounds: two threads
+// 341-371 -> 327-409 GFLOP/s (medians 357 -> 392), one 182-200 -> 194-208.
+// With KC halved everywhere, wider products lost (2x4096x512x512's weight
+// gradient 6%, 4x1024^3 forward 3%). From the product's sizes, not the
+// tile's: its sums, rounded into C between KC steps, then do not depend on
+// the thread count.
+int64_t packed_kc(const TypedGemmKernel& kern, const GemmBatch& b) {
+  if (!(b.dtype == GemmDType::f32 || b.dtype == GemmDType::f64) || b.k <= kern.kc) return kern.kc;
+  const int64_t width = std::min(kern.mc, b.m) + std::min(kern.nc, b.n);
+  const auto in_l2_with_next = [&](int64_t kc) {
+    return 2 * width * kc * kern.packed_bytes < cpu_features().l2_bytes;
+  };
+  const int64_t half = round_up(kern.kc / 2, kern.k_step);
+  return !in_l2_with_next(kern.kc) && in_l2_with_next(half) ? half : kern.kc;
+}
+
 // The kernel for a batch's direct tiles. The narrow kernel sums its last
 // columns in another order than `direct` and the packed path do, so it is
 // chosen for the product, never for a tile: a product 9 or 10 columns wide
@@ -807,6 +829,7 @@ void run_batch_items(const GemmBatch& batch, const BatchPlan& plan, int64_t firs
   TileTask t;
   t.elem = elem;
   t.c_elem = elem;
+  t.kc = plan.kc;
   t.k = batch.k;
   t.rs_a = batch.a.row_stride;
   t.cs_a = batch.a.col_stride;
@@ -926,7 +949,7 @@ bool same_plan(const BatchPlan& x, const BatchPlan& y) {
          same_bits(x.epilogue.scale_f64, y.epilogue.scale_f64) &&
          x.epilogue.scale_is_one == y.epilogue.scale_is_one &&
          x.epilogue.add_to_c == y.epilogue.add_to_c && x.epilogue.prefetch == y.epilogue.prefetch &&
-         x.direct_whole_product == y.direct_whole_product && x.direct == y.direct;
+         x.direct_whole_product == y.direct_whole_product && x.kc == y.kc && x.direct == y.direct;
 }
 
 KernelEpilogue kernel_epilogue(const Epilogue& e) {
@@ -978,6 +1001,7 @@ void gemm(const GemmBatch* batches, size_t count) {
         b.m * b.k * static_cast<int64_t>(gemm_dtype_size(b.dtype)) >= kDirectPrefetchMinABytes;
     plan.direct_whole_product = takes_direct_path_whole(*plan.kernel, b);
     plan.direct = direct_kernel_for(*plan.kernel, b);
+    plan.kc = packed_kc(*plan.kernel, b);
     plan.items_per_entry = b.batch <= 0 || b.m <= 0 || b.n <= 0 ? 0 : 1;
     if (split && plan.items_per_entry == 1) {
       const int64_t mr = plan.kernel->mr;

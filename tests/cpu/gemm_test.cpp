@@ -472,17 +472,32 @@ TEST_P(GemmKernelTest, OneKcStepOverSeveralRowBlocksAndGroups) {
                 Epilogue{0.125, false}, true, seed);
 }
 
-// A large B with strided columns on the direct path is packed a pass at a
-// time, A's rows in chunks with the next pass's source fetched between
-// them: several passes and chunks, the last of each partial, for A in
-// either layout (each with its own prefetching blocks: A is 64 KB or more)
-// and both epilogues.
+// A large B with strided columns on the direct path (W^T in a backward
+// pass), packed with its rows fetched ahead: several panels, the last
+// partial, for A in either layout (each with its own prefetching blocks: A
+// is 64 KB or more) and both epilogues.
 TEST_P(GemmKernelTest, LargeTransposedBOnTheDirectPath) {
   const Shape s{2, 131, 200, std::min<int64_t>(128, kernel_->kc)};
   uint32_t seed = 950;
   for (Layout a : {Layout::kRowMajor, Layout::kColumnMajor}) {
     for (const Epilogue& epilogue : {Epilogue{0.125, false}, Epilogue{-3.0, true}}) {
       if (!run_and_check(s, a, Layout::kColumnMajor, Layout::kRowMajor, epilogue, true, seed++)) {
+        return;
+      }
+    }
+  }
+}
+
+// A narrow product summing over more than KC (a weight gradient over many
+// rows, x^T @ dOut) goes in KC steps of half the configuration's where its
+// packed blocks then fit L2 (gemm_driver.cpp, packed_kc): several steps, the
+// last partial, A read through its transpose or by rows, both epilogues.
+TEST_P(GemmKernelTest, NarrowProductsOverLongSums) {
+  const Shape s{2, 64, 64, 2 * kernel_->kc + 37};
+  uint32_t seed = 960;
+  for (Layout a : {Layout::kColumnMajor, Layout::kRowMajor}) {
+    for (const Epilogue& epilogue : {Epilogue{0.125, false}, Epilogue{-3.0, true}}) {
+      if (!run_and_check(s, a, Layout::kRowMajor, Layout::kRowMajor, epilogue, true, seed++)) {
         return;
       }
     }
@@ -620,6 +635,9 @@ TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
                           // Longer than KC and wider than tall: the packed
                           // path in column tiles (columns_split_packs_less).
                           {1, 4 * kernel_->mr + 1, 8 * kernel_->nr + 5, kernel_->kc + 3},
+                          // Narrow and longer than KC: steps of half of KC
+                          // (packed_kc), whatever the tiling.
+                          {3, 64, 64, 2 * kernel_->kc + 5},
                           // Last, with B stored by columns (Q @ K^T): column
                           // tiles of 64 + 64 + 72 on three threads, whose last
                           // 16-column group overlaps the one before it.
