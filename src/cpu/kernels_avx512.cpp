@@ -917,8 +917,8 @@ void pack_bf16_pairs(const void* src_void, int64_t row_stride, int64_t k_stride,
 // touches (a k step of 14 rows) rather than 6, and its lines, 1-2 KB apart
 // and so in few L1 sets, are fetched from L2 less often. More passes
 // re-read A, and still win: the API timed with rdtsc, one thread, medians
-// of 5 alternated runs, flop per TSC tick: quant's weight gradient
-// (16 x 256x128x128 from x^T) 81.8 -> 87.0 and 83.9 -> 89.9 (two threads 162.5
+// of 5 alternated runs, flop per TSC tick: quant's weight gradient (16 x
+// 256x128x128 from x^T) 81.8 -> 87.0 and 83.9 -> 89.9 (two threads 162.5
 // -> 172.6), 4 x 1024x256x64 (A of 1 MB) 70.5 -> 80.3 (two threads 134.4
 // -> 148.4). A column's sums do not depend on the pass it is in.
 //
