@@ -399,16 +399,28 @@ constexpr int kDirectMaxRows = 14;
 
 // How far ahead (in k steps) the direct kernel prefetches A.
 constexpr int64_t kDirectPrefetchSteps = 32;
+// A block whose pass of B (k rows of four vectors) is at least this large
+// (twice L1) also asks for B's row this many steps ahead: such a pass
+// comes from L2 for every row block, and mid's blocks waited on it. The
+// API timed with rdtsc, medians of 5 alternated runs, flop per TSC tick:
+// 64x256x512x256 (a 128 KB pass) 78.3 -> 81.7 on one thread, 141.5 ->
+// 154.0 on two; 16x512x512x512 76.7 -> 77.1 and 148.0 -> 151.9. With a 64
+// KB pass (16x128x256x128), partly in L1, the extra loads cost more than
+// they saved: 85.4 -> 81.5 and 80.3 -> 78.1 on one thread, 162.8 -> 152.1
+// on two.
+constexpr int64_t kDirectPrefetchBMinPassBytes = 96 * 1024;
+constexpr int64_t kDirectPrefetchBSteps = 4;
 
 // What a direct block asks for ahead of use: nothing (a small product, in
 // L1/L2, where prefetching only costs), or, for a large one
 // (KernelEpilogue::prefetch), C's tile and A's next lines: along its rows
 // when k is contiguous in them, else along its columns (a transposed A, the
 // input^T of a weight gradient, where every k step is a new line: 128 x 128
-// x 256 from memory, one thread, 88.5 -> 95 GFLOP/s). Separate blocks, as
+// x 256 from memory, one thread, 88.5 -> 95 GFLOP/s), with B's rows too
+// for a long pass of B (kDirectPrefetchBMinPassBytes). Separate blocks, as
 // a runtime choice between the two cost the row case's loop 4% (64 x 2048
 // x 64 x 64).
-enum DirectPrefetch { kPrefetchNone, kPrefetchRows, kPrefetchColumns };
+enum DirectPrefetch { kPrefetchNone, kPrefetchRows, kPrefetchColumns, kPrefetchRowsAndB };
 
 // kPrefetchRows, at k step p of a block of Rows rows of A (row stride
 // rs_a, k stride cs_a, 1 when the blocks choose this): each row's line a
@@ -473,7 +485,18 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     // rows (cs_a == 1), lines come 16 steps at a time; along columns, the
     // step's line (and the next block's, which mostly shares it) comes one
     // step at a time.
-    if (Prefetch == kPrefetchRows && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, cs_a, p);
+    if ((Prefetch == kPrefetchRows || Prefetch == kPrefetchRowsAndB) && (p & 15) == 0) {
+      prefetch_a_rows<Rows>(a, rs_a, cs_a, p);
+    }
+    if (Prefetch == kPrefetchRowsAndB) {
+      const T* b_ahead = b + (p + kDirectPrefetchBSteps) * rs_b;
+#pragma GCC unroll 4
+      for (int v = 0; v < Vectors; ++v) {
+        _mm_prefetch(
+            reinterpret_cast<const char*>(b_ahead + (v / 2) * b_panel_stride + kLanes * (v % 2)),
+            _MM_HINT_T0);
+      }
+    }
     if (Prefetch == kPrefetchColumns) {
       const T* ahead = a + (p + kDirectPrefetchSteps) * cs_a;
       _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
@@ -530,15 +553,20 @@ constexpr DirectBlockTable<T> direct_block_table(std::integer_sequence<int, Rows
              direct_block_or_null<T, Rows + 1, 4, Prefetch>()}}...}};
 }
 template <typename T>
-constexpr std::array<DirectBlockTable<T>, 3> kDirectBlocks = {
+constexpr std::array<DirectBlockTable<T>, 4> kDirectBlocks = {
     direct_block_table<T, kPrefetchNone>(std::make_integer_sequence<int, kDirectMaxRows>()),
     direct_block_table<T, kPrefetchRows>(std::make_integer_sequence<int, kDirectMaxRows>()),
-    direct_block_table<T, kPrefetchColumns>(std::make_integer_sequence<int, kDirectMaxRows>())};
+    direct_block_table<T, kPrefetchColumns>(std::make_integer_sequence<int, kDirectMaxRows>()),
+    direct_block_table<T, kPrefetchRowsAndB>(std::make_integer_sequence<int, kDirectMaxRows>())};
 
-// Which direct blocks a product takes.
-inline DirectPrefetch direct_prefetch(int64_t cs_a, const KernelEpilogue& epilogue) {
+// Which direct blocks a product of sums over k takes.
+template <typename T>
+inline DirectPrefetch direct_prefetch(int64_t cs_a, int64_t k, const KernelEpilogue& epilogue) {
   if (!epilogue.prefetch) return kPrefetchNone;
-  return cs_a == 1 ? kPrefetchRows : kPrefetchColumns;
+  if (cs_a != 1) return kPrefetchColumns;
+  const int64_t pass_bytes =
+      k * kDirectMaxVectors * Zmm<T>::kLanes * static_cast<int64_t>(sizeof(T));
+  return pass_bytes >= kDirectPrefetchBMinPassBytes ? kPrefetchRowsAndB : kPrefetchRows;
 }
 
 float bf16_bits_to_f32(uint16_t bits) {
@@ -936,7 +964,7 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
   constexpr int kLanes = Z::kLanes;
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
-  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[direct_prefetch(cs_a, epilogue)];
+  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, epilogue)];
   KernelEpilogue sums_only = epilogue;
   sums_only.scale_is_one = true;
   sums_only.add_to_c = false;
@@ -977,7 +1005,7 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
                                  T* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   if (m <= kDirectMaxRows && n <= 2 * kLanes && cs_c == 1) {
-    return kDirectBlocks<T>[direct_prefetch(cs_a, epilogue)][m - 1][(n - 1) / kLanes](
+    return kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, epilogue)][m - 1][(n - 1) / kLanes](
         k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, static_cast<int>(n), epilogue);
   }
   direct_product<T>(m, n, k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, epilogue);
