@@ -488,13 +488,15 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
     if ((Prefetch == kPrefetchRows || Prefetch == kPrefetchRowsAndB) && (p & 15) == 0) {
       prefetch_a_rows<Rows>(a, rs_a, cs_a, p);
     }
+    // Vector v of B's row at k step q.
+    const auto b_vector = [&](int64_t q, int v) {
+      return b + q * rs_b + (v / 2) * b_panel_stride + kLanes * (v % 2);
+    };
     if (Prefetch == kPrefetchRowsAndB) {
-      const T* b_ahead = b + (p + kDirectPrefetchBSteps) * rs_b;
 #pragma GCC unroll 4
       for (int v = 0; v < Vectors; ++v) {
-        _mm_prefetch(
-            reinterpret_cast<const char*>(b_ahead + (v / 2) * b_panel_stride + kLanes * (v % 2)),
-            _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(b_vector(p + kDirectPrefetchBSteps, v)),
+                     _MM_HINT_T0);
       }
     }
     if (Prefetch == kPrefetchColumns) {
@@ -502,12 +504,10 @@ void direct_block(int64_t k, const T* a, int64_t rs_a, int64_t cs_a, const T* b,
       _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
       _mm_prefetch(reinterpret_cast<const char*>(ahead + (2 * Rows - 1) * rs_a), _MM_HINT_T0);
     }
-    const T* b_row = b + p * rs_b;
     typename Z::V b_vec[Vectors];
 #pragma GCC unroll 4
     for (int v = 0; v < Vectors; ++v) {
-      const T* source = b_row + (v / 2) * b_panel_stride + kLanes * (v % 2);
-      b_vec[v] = v == Vectors - 1 ? Z::maskz_loadu(last, source) : Z::loadu(source);
+      b_vec[v] = v == Vectors - 1 ? Z::maskz_loadu(last, b_vector(p, v)) : Z::loadu(b_vector(p, v));
     }
     for_each_row<Rows>([&](auto row) {
       constexpr int i = decltype(row)::value;
@@ -559,13 +559,14 @@ constexpr std::array<DirectBlockTable<T>, 4> kDirectBlocks = {
     direct_block_table<T, kPrefetchColumns>(std::make_integer_sequence<int, kDirectMaxRows>()),
     direct_block_table<T, kPrefetchRowsAndB>(std::make_integer_sequence<int, kDirectMaxRows>())};
 
-// Which direct blocks a product of sums over k takes.
+// Which direct blocks a product of sums over k takes, in passes of
+// pass_cols columns of B.
 template <typename T>
-inline DirectPrefetch direct_prefetch(int64_t cs_a, int64_t k, const KernelEpilogue& epilogue) {
+inline DirectPrefetch direct_prefetch(int64_t cs_a, int64_t k, int64_t pass_cols,
+                                      const KernelEpilogue& epilogue) {
   if (!epilogue.prefetch) return kPrefetchNone;
   if (cs_a != 1) return kPrefetchColumns;
-  const int64_t pass_bytes =
-      k * kDirectMaxVectors * Zmm<T>::kLanes * static_cast<int64_t>(sizeof(T));
+  const int64_t pass_bytes = k * pass_cols * static_cast<int64_t>(sizeof(T));
   return pass_bytes >= kDirectPrefetchBMinPassBytes ? kPrefetchRowsAndB : kPrefetchRows;
 }
 
@@ -964,12 +965,13 @@ __attribute__((noinline)) void direct_product(int64_t m, int64_t n, int64_t k, c
   constexpr int kLanes = Z::kLanes;
   constexpr int kPanelCols = 2 * kLanes;
   constexpr int kPassCols = kDirectMaxVectors * kLanes;
-  const DirectBlockTable<T>& blocks = kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, epilogue)];
+  const int64_t pass_cols = cs_a == 1 ? kPassCols : kPanelCols;
+  const DirectBlockTable<T>& blocks =
+      kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, std::min(n, pass_cols), epilogue)];
   KernelEpilogue sums_only = epilogue;
   sums_only.scale_is_one = true;
   sums_only.add_to_c = false;
   alignas(64) T tile[kDirectMaxRows * kPassCols];
-  const int64_t pass_cols = cs_a == 1 ? kPassCols : kPanelCols;
   for (int64_t j0 = 0; j0 < n; j0 += pass_cols) {
     const int cols = static_cast<int>(n - j0 < pass_cols ? n - j0 : pass_cols);
     const int vectors = (cols + kLanes - 1) / kLanes;
@@ -1005,7 +1007,7 @@ inline void direct_product_entry(int64_t m, int64_t n, int64_t k, const T* a, in
                                  T* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
   constexpr int kLanes = Zmm<T>::kLanes;
   if (m <= kDirectMaxRows && n <= 2 * kLanes && cs_c == 1) {
-    return kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, epilogue)][m - 1][(n - 1) / kLanes](
+    return kDirectBlocks<T>[direct_prefetch<T>(cs_a, k, n, epilogue)][m - 1][(n - 1) / kLanes](
         k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, static_cast<int>(n), epilogue);
   }
   direct_product<T>(m, n, k, a, rs_a, cs_a, b, rs_b, b_panel_stride, c, rs_c, cs_c, epilogue);
