@@ -1151,72 +1151,25 @@ namespace {
 
 // Products 9 or 10 columns wide (attention's scores for short sequences).
 // In float32 a 16-lane vector per row would leave 6 or 7 lanes idle in
-// every FMA, the bound libxsmm and the direct blocks sit at. Here columns
-// 0..7 take two k per 16-lane FMA: lane 2j + t of a row's accumulator sums
-// column j over k = t (mod 2), fed by one 64-bit broadcast of A's row (its
-// two k) and B's two rows interleaved by one permute. The last one or two
-// columns are dot products along k: lane j of a row's tail accumulator
-// sums k = j (mod 8) for column 8 (lanes 0..7) and column 9 (lanes 8..15),
-// fed by A's row read 8 k at a time and B's tail columns gathered for the
-// same 8 k. Every lane does useful work. (Cascade Lake, one thread,
-// 32x10x64x10: 48 GFLOP/s with 8-lane FMAs for columns 0..7, 55 with
-// these; the 8-k step is inline asm, see narrow_step_b.)
+// every FMA, the bound libxsmm and the direct blocks sit at. Here each FMA
+// sums several k of a few columns instead, and every lane does useful work
+// (see kNarrowMaxRowsF32). (Cascade Lake, one thread, 32x10x64x10: 48
+// GFLOP/s with 8-lane FMAs for columns 0..7, 55 with two k a lane.)
 //
 // These sums run in a different order from the other kernels', so the
 // driver uses this kernel per product, never per tile (see
 // TypedGemmKernel::direct_narrow); each row's sums do not depend on which
 // rows share its block.
 //
-// float64 goes the same way: columns 0..7 fill one 8-lane vector per row
-// (where the 16-column block needs two vectors for 10 columns), and the
-// tail takes 4 k at a time: lanes 0..3 of a row's tail sum column 8 over
-// k = 0..3 (mod 4), lanes 4..7 column 9.
+// float64: columns 0..7 fill one 8-lane vector per row (where the
+// 16-column block needs two vectors for 10 columns), and the tail takes 4 k
+// at a time: lanes 0..3 of a row's tail sum column 8 over k = 0..3 (mod
+// 4), lanes 4..7 column 9.
 
-// Rows per block for both types: a row holds two accumulators (16-lane for
-// float, 8-lane for double), 24 registers for 12 rows, with B's vectors and
-// A's broadcasts beside them (blocks of 5 or 6 rows, re-reading B, were
-// slower for 10 rows).
+// Rows per float64 block: a row holds two accumulators, 24 registers for
+// 12 rows, with B's vectors and A's broadcasts beside them (blocks of 5 or
+// 6 rows, re-reading B, were slower for 10 rows).
 constexpr int kNarrowMaxRows = 12;
-
-// B's tail columns for `count` consecutive k (from b, row stride rs_b) in
-// the accumulators' layout; lanes past count, and column 9 when Tail is 1,
-// are zero.
-template <int Tail>
-inline __attribute__((always_inline)) __m512 narrow_tail_of_b(const float* b, int64_t rs_b,
-                                                              int count) {
-  if constexpr (Tail == 2) {
-    // Each k's pair (columns 8 and 9) is one 64-bit load, broadcast into
-    // its own 64-bit lane; a permute then splits the pairs by column.
-    __m512d even = _mm512_setzero_pd();
-    __m512d odd = _mm512_setzero_pd();
-    const float* row = b + 8;
-#pragma GCC unroll 8
-    for (int j = 0; j < 8; ++j, row += rs_b) {
-      if (j >= count) break;
-      const __m128i bits = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row));
-      const __m128d pair = _mm_castsi128_pd(bits);
-      const __mmask8 lane = static_cast<__mmask8>(1u << j);
-      if (j % 2 == 0) {
-        even = _mm512_mask_broadcastsd_pd(even, lane, pair);
-      } else {
-        odd = _mm512_mask_broadcastsd_pd(odd, lane, pair);
-      }
-    }
-    const __m512i by_column =
-        _mm512_set_epi32(15, 13, 11, 9, 7, 5, 3, 1, 14, 12, 10, 8, 6, 4, 2, 0);
-    return _mm512_permutexvar_ps(by_column, _mm512_castpd_ps(_mm512_or_pd(even, odd)));
-  } else {
-    __m512 column = _mm512_setzero_ps();
-    const float* row = b + 8;
-#pragma GCC unroll 8
-    for (int j = 0; j < 8; ++j, row += rs_b) {
-      if (j >= count) break;
-      column =
-          _mm512_mask_broadcastss_ps(column, static_cast<__mmask16>(1u << j), _mm_load_ss(row));
-    }
-    return column;
-  }
-}
 
 // B's tail columns for `count` (<= 4) consecutive k in the tails' layout;
 // lanes past count, and column 9 when Tail is 1, are zero.
@@ -1283,14 +1236,6 @@ inline __attribute__((always_inline)) void store_narrow(const __m512d (&acc)[Row
   });
 }
 
-// B's rows j and j + 1 (columns 0..7) interleaved: lane 2c + t holds
-// column c of row j + t, to meet A's two k broadcast as a pair.
-inline __attribute__((always_inline)) __m512 interleave_rows(__m256 row_j, __m256 row_j1) {
-  const __m512i pairs = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-  return _mm512_permutex2var_ps(_mm512_castps256_ps512(row_j), pairs,
-                                _mm512_castps256_ps512(row_j1));
-}
-
 // A's two consecutive elements at `a` in every pair of lanes, one load
 // (GCC would load the pair, then broadcast it on the shuffle port).
 inline __attribute__((always_inline)) __m512 broadcast_pair(const float* a) {
@@ -1298,77 +1243,6 @@ inline __attribute__((always_inline)) __m512 broadcast_pair(const float* a) {
   __m512 r;
   asm("vbroadcastsd %[a], %[r]" : [r] "=v"(r) : [a] "m"(*reinterpret_cast<const FloatPair*>(a)));
   return r;
-}
-
-// The narrow kernel's 8-k step in inline asm. As intrinsics, GCC 12 kept
-// a pointer per row of A and of B, spilled them to the stack, and issued
-// about twice the instructions the step needs (275 for 130 loads, FMAs and
-// shuffles at 10 rows): the loop was bound by issue, not by the load ports.
-// Here A's rows come in groups of three from one base and the row stride
-// (scaled by 0, 1 and 2 in the address), and B's eight rows from two bases
-// and the stride (0, 1, 2 and 3 strides), so the loop keeps every pointer
-// in a register.
-
-// B's rows p..p+7 for the step: pair[j] interleaves rows 2j and 2j + 1
-// (columns 0..7; see interleave_rows), tail holds columns 8 and 9 by column
-// (see narrow_tail_of_b). b0 addresses row 0, b4 row 4; rs and rs3 are one
-// and three row strides in bytes.
-template <int Tail>
-inline __attribute__((always_inline)) void narrow_step_b(const float* b0, const float* b4,
-                                                         int64_t rs, int64_t rs3, __m512i by_pair,
-                                                         __m512i by_column, __m512 (&pair)[4],
-                                                         __m512& tail) {
-  __m512 t;
-  asm("vmovups (%[b0]), %t[p0]\n\t"
-      "vmovups (%[b0],%[rs]), %t[t]\n\t"
-      "vpermt2ps %[t], %[ip], %[p0]\n\t"
-      "vmovups (%[b0],%[rs],2), %t[p1]\n\t"
-      "vmovups (%[b0],%[rs3]), %t[t]\n\t"
-      "vpermt2ps %[t], %[ip], %[p1]\n\t"
-      "vmovups (%[b4]), %t[p2]\n\t"
-      "vmovups (%[b4],%[rs]), %t[t]\n\t"
-      "vpermt2ps %[t], %[ip], %[p2]\n\t"
-      "vmovups (%[b4],%[rs],2), %t[p3]\n\t"
-      "vmovups (%[b4],%[rs3]), %t[t]\n\t"
-      "vpermt2ps %[t], %[ip], %[p3]"
-      : [p0] "=&v"(pair[0]), [p1] "=&v"(pair[1]), [p2] "=&v"(pair[2]), [p3] "=&v"(pair[3]),
-        [t] "=&v"(t)
-      : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3), [ip] "v"(by_pair)
-      : "memory");
-  __m512 u;
-  if constexpr (Tail == 2) {
-    // Rows 0..3's (column 8, column 9) pairs in t, rows 4..7's in u, then
-    // split by column.
-    asm("vmovsd 32(%[b0]), %x[t]\n\t"
-        "vmovhps 32(%[b0],%[rs]), %x[t], %x[t]\n\t"
-        "vmovsd 32(%[b0],%[rs],2), %x[u]\n\t"
-        "vmovhps 32(%[b0],%[rs3]), %x[u], %x[u]\n\t"
-        "vinsertf32x4 $1, %x[u], %t[t], %t[t]\n\t"
-        "vmovsd 32(%[b4]), %x[u]\n\t"
-        "vmovhps 32(%[b4],%[rs]), %x[u], %x[u]\n\t"
-        "vmovsd 32(%[b4],%[rs],2), %x[w]\n\t"
-        "vmovhps 32(%[b4],%[rs3]), %x[w], %x[w]\n\t"
-        "vinsertf32x4 $1, %x[w], %t[u], %t[u]\n\t"
-        "vpermt2ps %[u], %[ic], %[t]"
-        : [t] "=&v"(tail), [u] "=&v"(u), [w] "=&v"(t)
-        : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3), [ic] "v"(by_column)
-        : "memory");
-  } else {
-    // Column 8 of rows 0..3 in t, of rows 4..7 in u; lanes 8..15 zero.
-    asm("vmovss 32(%[b0]), %x[t]\n\t"
-        "vinsertps $0x10, 32(%[b0],%[rs]), %x[t], %x[t]\n\t"
-        "vinsertps $0x20, 32(%[b0],%[rs],2), %x[t], %x[t]\n\t"
-        "vinsertps $0x30, 32(%[b0],%[rs3]), %x[t], %x[t]\n\t"
-        "vmovss 32(%[b4]), %x[u]\n\t"
-        "vinsertps $0x10, 32(%[b4],%[rs]), %x[u], %x[u]\n\t"
-        "vinsertps $0x20, 32(%[b4],%[rs],2), %x[u], %x[u]\n\t"
-        "vinsertps $0x30, 32(%[b4],%[rs3]), %x[u], %x[u]\n\t"
-        "vinsertf32x4 $1, %x[u], %t[t], %t[t]"
-        : [t] "=&v"(tail), [u] "=&v"(u)
-        : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3)
-        : "memory");
-    (void)by_column;
-  }
 }
 
 // The 8 x 4 transpose of 64-bit k pairs behind column_pairs_of_b: from
@@ -1390,7 +1264,7 @@ inline __attribute__((always_inline)) void pairs_of_columns(__m512d z0, __m512d 
 
 // Columns 0..7 of B (b0 and b4 address columns 0 and 4 at this k; rs and
 // rs3 one and three column strides in bytes) at 8 k: pair[j] takes k pair j
-// of every column, in the lanes narrow_step_b leaves them (lane 2c + t:
+// of every column (lane 2c + t:
 // column c at k 2j + t).
 inline __attribute__((always_inline)) void column_pairs_of_b(const float* b0, const float* b4,
                                                              int64_t rs, int64_t rs3,
@@ -1423,248 +1297,307 @@ inline __attribute__((always_inline)) void masked_column_pairs_of_b(const float*
   pairs_of_columns(columns(0, 2), columns(1, 3), columns(4, 6), columns(5, 7), pair);
 }
 
-// The same step's B from B's columns (unit row stride: attention's K^T
-// view), in the same lanes as narrow_step_b leaves them, so the sums are
-// the same bits. b0, b4 and b8 address column 0, 4 and 8 at this k; rs and
-// rs3 are one and three column strides in bytes. Each of columns 0..7
-// gives its 8 k in one load, four 64-bit k pairs: pair[j] takes pair j of
-// every column, an 8 x 4 transpose of 64-bit elements (columns c and c + 2
-// share a register, then two unpacks and two 128-bit-lane shuffles for
-// each pair of outputs; see column_pairs_of_b). The tail is columns 8 and 9
-// as loaded. 10 loads a step against narrow_step_b's 16, for 8 more
-// shuffles: 10x64x10 runs a few percent faster from K^T than from a B
-// stored by rows.
+// The float32 narrow kernel takes four k per FMA: lane 4c + t of a row's
+// accumulators sums column c (of columns 0..3, or 4..7 in the second) over
+// k = t (mod 4), fed by one 16-byte broadcast of the row's four k, so a
+// load of A feeds two FMAs. Columns 8 and 9 share one accumulator between
+// two rows: lanes 0..7 hold the first row's (column 8, then column 9, four
+// k each), lanes 8..15 the second's, fed by the two rows' broadcasts
+// blended. A 4-k step of 10 rows is 25 FMAs, 10 broadcasts and 5 blends
+// beside B's 10 loads and 8 shuffles. Before, two k per FMA (lane 2c + t,
+// columns 8 and 9 in a row's own accumulator over k mod 8) took 56 loads
+// for 50 FMAs a step of 8 k and was bound by them (two vector loads a
+// cycle here: 29 cycles a step against the FMAs' 25). The kernel called
+// straight on 10x64x10 products, one thread, TSC ticks a product, median
+// of 15 alternated runs: 0.915 of the time before over 32 products, 0.926
+// over 256. (Blending by a masked broadcast load, or two masked FMAs
+// instead of the blend: 1.09 and 1.12 of the time with the blend.)
+//
+// Rows per float block: two accumulators a row and one a row pair (25 for
+// 10 rows), with B's three vectors and the row pair's two broadcasts and
+// their blend, fill the 32 registers.
+constexpr int kNarrowMaxRowsF32 = 10;
+
+// vpermi2ps tables: lane 4c + t from B's row t, column c (low, columns
+// 0..3) or c + 4 (high), of rows 0 | 1 in the first table and 2 | 3 in the
+// second, eight columns each; and (kQuadTail) column 8's four k, then
+// column 9's, twice, from the rows' (column 8, column 9) pairs.
+alignas(64) constexpr int32_t kQuadLow[16] = {0, 8,  16, 24, 1, 9,  17, 25,
+                                              2, 10, 18, 26, 3, 11, 19, 27};
+alignas(64) constexpr int32_t kQuadHigh[16] = {4, 12, 20, 28, 5, 13, 21, 29,
+                                               6, 14, 22, 30, 7, 15, 23, 31};
+alignas(64) constexpr int32_t kQuadTail[16] = {0, 2, 4, 6, 1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7};
+
+// The narrow kernel's steps are inline asm. As intrinsics, GCC 12 kept a
+// pointer per row of A and of B, spilled them to the stack, and issued
+// about twice the instructions the step needs: the loop was bound by issue,
+// not by the load ports. Here a row pair of A comes from one base and the
+// row stride, and B's four rows from one base and one and three strides.
+
+// B's rows 0..3 (from b; rs and rs3 one and three row strides in bytes) in
+// the quads' lanes: low and high (columns 0..3 and 4..7), tail (columns 8
+// and 9; column 9 zero when Tail is 1). by_low holds kQuadLow.
 template <int Tail>
-inline __attribute__((always_inline)) void narrow_step_b_columns(const float* b0, const float* b4,
-                                                                 const float* b8, int64_t rs,
-                                                                 int64_t rs3, __m512 (&pair)[4],
-                                                                 __m512& tail) {
-  column_pairs_of_b(b0, b4, rs, rs3, pair);
+inline __attribute__((always_inline)) void quad_step_b(const float* b, int64_t rs, int64_t rs3,
+                                                       __m512 by_low, __m512& low, __m512& high,
+                                                       __m512& tail) {
+  __m512 t0, t1;
+  asm("vmovups (%[b]), %t[t0]\n\t"
+      "vinsertf32x8 $1, (%[b],%[rs]), %[t0], %[t0]\n\t"
+      "vmovups (%[b],%[rs],2), %t[t1]\n\t"
+      "vinsertf32x8 $1, (%[b],%[rs3]), %[t1], %[t1]\n\t"
+      "vmovaps %[by_low], %[lo]\n\t"
+      "vpermi2ps %[t1], %[t0], %[lo]\n\t"
+      "vmovaps %[by_high], %[hi]\n\t"
+      "vpermi2ps %[t1], %[t0], %[hi]"
+      : [lo] "=&v"(low), [hi] "=&v"(high), [t0] "=&v"(t0), [t1] "=&v"(t1)
+      : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_low] "v"(by_low), [by_high] "m"(kQuadHigh)
+      : "memory");
   if constexpr (Tail == 2) {
-    asm("vmovups (%[b8]), %t[t]\n\t"
-        "vinsertf32x8 $1, (%[b8],%[rs]), %[t], %[t]"
-        : [t] "=&v"(tail)
+    // Each row's (column 8, column 9) pair is one 64-bit load.
+    asm("vmovsd 32(%[b]), %x[t0]\n\t"
+        "vmovhps 32(%[b],%[rs]), %x[t0], %x[t0]\n\t"
+        "vmovsd 32(%[b],%[rs],2), %x[t1]\n\t"
+        "vmovhps 32(%[b],%[rs3]), %x[t1], %x[t1]\n\t"
+        "vinsertf32x4 $1, %x[t1], %t[t0], %t[t0]\n\t"
+        "vmovaps %[by_tail], %[t]\n\t"
+        "vpermps %[t0], %[t], %[t]"
+        : [t] "=&v"(tail), [t0] "=&v"(t0), [t1] "=&v"(t1)
+        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_tail] "m"(kQuadTail)
+        : "memory");
+  } else {
+    // Column 8 alone, in the pairs' even lanes (the odd ones zero).
+    asm("vmovss 32(%[b]), %x[t0]\n\t"
+        "vinsertps $0x20, 32(%[b],%[rs]), %x[t0], %x[t0]\n\t"
+        "vmovss 32(%[b],%[rs],2), %x[t1]\n\t"
+        "vinsertps $0x20, 32(%[b],%[rs3]), %x[t1], %x[t1]\n\t"
+        "vinsertf32x4 $1, %x[t1], %t[t0], %t[t0]\n\t"
+        "vmovaps %[by_tail], %[t]\n\t"
+        "vpermps %[t0], %[t], %[t]"
+        : [t] "=&v"(tail), [t0] "=&v"(t0), [t1] "=&v"(t1)
+        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_tail] "m"(kQuadTail)
+        : "memory");
+  }
+}
+
+// The same step's B from B's columns (unit row stride: attention's K^T
+// view), in the same lanes, so the sums are the same bits. A column's four
+// k are one 16-byte load, in place: b0, b4 and b8 address columns 0, 4 and
+// 8 at this k; rs and rs3 are one and three column strides in bytes.
+template <int Tail>
+inline __attribute__((always_inline)) void quad_step_b_columns(const float* b0, const float* b4,
+                                                               const float* b8, int64_t rs,
+                                                               int64_t rs3, __m512& low,
+                                                               __m512& high, __m512& tail) {
+  asm("vmovups (%[b0]), %x[lo]\n\t"
+      "vinsertf32x4 $1, (%[b0],%[rs]), %[lo], %[lo]\n\t"
+      "vinsertf32x4 $2, (%[b0],%[rs],2), %[lo], %[lo]\n\t"
+      "vinsertf32x4 $3, (%[b0],%[rs3]), %[lo], %[lo]\n\t"
+      "vmovups (%[b4]), %x[hi]\n\t"
+      "vinsertf32x4 $1, (%[b4],%[rs]), %[hi], %[hi]\n\t"
+      "vinsertf32x4 $2, (%[b4],%[rs],2), %[hi], %[hi]\n\t"
+      "vinsertf32x4 $3, (%[b4],%[rs3]), %[hi], %[hi]"
+      : [lo] "=v"(low), [hi] "=v"(high)
+      : [b0] "r"(b0), [b4] "r"(b4), [rs] "r"(rs), [rs3] "r"(rs3)
+      : "memory");
+  if constexpr (Tail == 2) {
+    asm("vmovups (%[b8]), %x[t]\n\t"
+        "vinsertf32x4 $1, (%[b8],%[rs]), %t[t], %t[t]\n\t"
+        "vshuff32x4 $0x44, %[t], %[t], %[t]"
+        : [t] "=v"(tail)
         : [b8] "r"(b8), [rs] "r"(rs)
         : "memory");
   } else {
-    // A 256-bit load clears the upper lanes: column 9's are zero.
-    asm("vmovups (%[b8]), %t[t]" : [t] "=v"(tail) : [b8] "r"(b8) : "memory");
+    // A 16-byte load clears the lanes above it: column 9's are zero.
+    asm("vmovups (%[b8]), %x[t]\n\t"
+        "vshuff32x4 $0x44, %[t], %[t], %[t]"
+        : [t] "=v"(tail)
+        : [b8] "r"(b8)
+        : "memory");
   }
 }
 
-// One row of A (at ADDR(displacement)) through the step: its 8 k into y
-// for one 8-k FMA into its tail T, then four pair FMAs into its
-// accumulator C, three pairs broadcast from memory and the last from y.
-// The loop is bound by loads (two a cycle on Zen 5): 66 a step for 10 rows
-// with four broadcast loads a row, 56 with three; shuffling a second pair
-// too competes with the FMAs for their pipes (Zen 5, 10 rows: 33 cycles a
-// step, 29 with this, 33 with two pairs shuffled; 25 is the FMA bound).
-#define SGMM_NARROW_ROW(ADDR, C, T) \
-  "vbroadcastf32x8 " ADDR(0) ", %[y]\n\t"             \
-  "vfmadd231ps %[y], %[bt], %[" T "]\n\t"             \
-  "vbroadcastsd " ADDR(0) ", %[x]\n\t"                \
-  "vfmadd231ps %[x], %[b0], %[" C "]\n\t"             \
-  "vbroadcastsd " ADDR(8) ", %[x]\n\t"                \
-  "vfmadd231ps %[x], %[b1], %[" C "]\n\t"             \
-  "vbroadcastsd " ADDR(16) ", %[x]\n\t"               \
-  "vfmadd231ps %[x], %[b2], %[" C "]\n\t"             \
-  "vpermpd $0xff, %[y], %[x]\n\t"                     \
-  "vfmadd231ps %[x], %[b3], %[" C "]\n\t"
-#define SGMM_ROW0(D) #D "(%[a])"
-#define SGMM_ROW1(D) #D "(%[a],%[rs])"
-#define SGMM_ROW2(D) #D "(%[a],%[rs],2)"
-
-// Rows 3g .. 3g + Size - 1 of a block through the step, from a (row 3g at
-// this k) and rs (A's row stride in bytes).
+// Rows First and First + 1 of a block (one row when First is the last)
+// through a 4-k step, from a (row First at this k) and rs (A's row stride
+// in bytes). second_half selects lanes 8..15 (0xff00).
 template <int Rows, int First>
-inline __attribute__((always_inline)) void narrow_step_rows(const float* a, int64_t rs,
-                                                            const __m512 (&pair)[4], __m512 tail,
-                                                            __m512 (&acc)[Rows],
-                                                            __m512 (&tails)[Rows]) {
-  constexpr int Size = std::min(3, Rows - First);
-  __m512 x, y;
-  if constexpr (Size == 3) {
-    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0") SGMM_NARROW_ROW(SGMM_ROW1, "c1", "t1")
-            SGMM_NARROW_ROW(SGMM_ROW2, "c2", "t2")
-        : [c0] "+v"(acc[First + 0]), [c1] "+v"(acc[First + 1]), [c2] "+v"(acc[First + 2]),
-          [t0] "+v"(tails[First + 0]), [t1] "+v"(tails[First + 1]), [t2] "+v"(tails[First + 2]),
-          [x] "=&v"(x), [y] "=&v"(y)
-        : [a] "r"(a), [rs] "r"(rs), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]),
-          [b3] "v"(pair[3]), [bt] "v"(tail)
-        : "memory");
-  } else if constexpr (Size == 2) {
-    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0") SGMM_NARROW_ROW(SGMM_ROW1, "c1", "t1")
-        : [c0] "+v"(acc[First + 0]), [c1] "+v"(acc[First + 1]), [t0] "+v"(tails[First + 0]),
-          [t1] "+v"(tails[First + 1]), [x] "=&v"(x), [y] "=&v"(y)
-        : [a] "r"(a), [rs] "r"(rs), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]),
-          [b3] "v"(pair[3]), [bt] "v"(tail)
+inline __attribute__((always_inline)) void quad_step_rows(
+    const float* a, int64_t rs, __mmask16 second_half, __m512 low, __m512 high, __m512 tail,
+    __m512 (&acc_low)[Rows], __m512 (&acc_high)[Rows], __m512 (&tails)[(Rows + 1) / 2]) {
+  __m512 x, y, z;
+  if constexpr (First + 1 < Rows) {
+    asm("vbroadcastf32x4 (%[a]), %[x]\n\t"
+        "vbroadcastf32x4 (%[a],%[rs]), %[y]\n\t"
+        "vfmadd231ps %[x], %[lo], %[c0]\n\t"
+        "vfmadd231ps %[x], %[hi], %[d0]\n\t"
+        "vfmadd231ps %[y], %[lo], %[c1]\n\t"
+        "vfmadd231ps %[y], %[hi], %[d1]\n\t"
+        "vblendmps %[y], %[x], %[z]%{%[half]%}\n\t"
+        "vfmadd231ps %[z], %[tl], %[t]"
+        : [c0] "+v"(acc_low[First]), [d0] "+v"(acc_high[First]), [c1] "+v"(acc_low[First + 1]),
+          [d1] "+v"(acc_high[First + 1]), [t] "+v"(tails[First / 2]), [x] "=&v"(x), [y] "=&v"(y),
+          [z] "=&v"(z)
+        : [a] "r"(a), [rs] "r"(rs), [lo] "v"(low), [hi] "v"(high), [tl] "v"(tail),
+          [half] "Yk"(second_half)
         : "memory");
   } else {
-    asm(SGMM_NARROW_ROW(SGMM_ROW0, "c0", "t0")
-        : [c0] "+v"(acc[First + 0]), [t0] "+v"(tails[First + 0]), [x] "=&v"(x), [y] "=&v"(y)
-        : [a] "r"(a), [b0] "v"(pair[0]), [b1] "v"(pair[1]), [b2] "v"(pair[2]), [b3] "v"(pair[3]),
-          [bt] "v"(tail)
+    // The tail's lanes 8..15 sum nothing that is stored.
+    asm("vbroadcastf32x4 (%[a]), %[x]\n\t"
+        "vfmadd231ps %[x], %[lo], %[c0]\n\t"
+        "vfmadd231ps %[x], %[hi], %[d0]\n\t"
+        "vfmadd231ps %[x], %[tl], %[t]"
+        : [c0] "+v"(acc_low[First]), [d0] "+v"(acc_high[First]), [t] "+v"(tails[First / 2]),
+          [x] "=&v"(x)
+        : [a] "r"(a), [lo] "v"(low), [hi] "v"(high), [tl] "v"(tail)
         : "memory");
     (void)rs;
+    (void)second_half;
+    (void)y;
+    (void)z;
   }
 }
-#undef SGMM_NARROW_ROW
-#undef SGMM_ROW0
-#undef SGMM_ROW1
-#undef SGMM_ROW2
 
-// Rows of a block through one step, in groups of three rows from
-// a_group[g] (row 3g at this k).
-template <int Rows, size_t... G>
-inline __attribute__((always_inline)) void narrow_step_all_rows(
-    std::index_sequence<G...>, const float* const* a_group, int64_t p, int64_t rs,
-    const __m512 (&pair)[4], __m512 tail, __m512 (&acc)[Rows], __m512 (&tails)[Rows]) {
-  (narrow_step_rows<Rows, 3 * static_cast<int>(G)>(a_group[G] + p, rs, pair, tail, acc, tails),
+// Every row pair of a block through one step; a_pair[j] is row 2j at this k.
+template <int Rows, size_t... J>
+inline __attribute__((always_inline)) void quad_step_all_rows(
+    std::index_sequence<J...>, const float* const* a_pair, int64_t p, int64_t rs,
+    __mmask16 second_half, __m512 low, __m512 high, __m512 tail, __m512 (&acc_low)[Rows],
+    __m512 (&acc_high)[Rows], __m512 (&tails)[(Rows + 1) / 2]) {
+  (quad_step_rows<Rows, 2 * static_cast<int>(J)>(a_pair[J] + p, rs, second_half, low, high, tail,
+                                                 acc_low, acc_high, tails),
    ...);
 }
 
-// The last `rest` (< 8) k steps of narrow_block_f32, from A's and B's rows at
-// those steps; lanes past rest add zeros.
-template <int Rows, int Tail>
-__attribute__((noinline)) void narrow_rest(int rest, const float* a, int64_t rs_a, const float* b,
-                                           int64_t rs_b, __m512 (&acc)[Rows],
-                                           __m512 (&tail)[Rows]) {
-  for (int j = 0; j < rest; j += 2) {
-    const bool both = j + 1 < rest;
-    const __m256 second = both ? _mm256_loadu_ps(b + (j + 1) * rs_b) : _mm256_setzero_ps();
-    const __m512 b_j = interleave_rows(_mm256_loadu_ps(b + j * rs_b), second);
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      const float* a_j = a + i * rs_a + j;
-      const __m512 a_2 =
-          both ? broadcast_pair(a_j)
-               : _mm512_castpd_ps(_mm512_broadcastsd_pd(_mm_castps_pd(_mm_load_ss(a_j))));
-      acc[i] = _mm512_fmadd_ps(a_2, b_j, acc[i]);
+// The first `rest` (1..3) k of narrow_block_f32 (k % 4 of them), from A's
+// rows at a and B at b (as narrow_block_f32 reads it), summed from zero
+// into sums: acc_low's rows, acc_high's, then the tails. Those steps' B is
+// gathered as rows (the same for either layout of B, and nothing read past
+// it) and goes through the same lanes; the lanes past rest add zeros. Out
+// of line and through memory: accumulators whose address a call takes
+// (the remainder's, last, as it was) were kept in memory in the loop.
+template <int Rows, int Tail, bool BColumns>
+__attribute__((noinline)) void quad_first_steps(int rest, const float* a, int64_t rs_a,
+                                                const float* b, int64_t rs_b, float (*sums)[16]) {
+  alignas(64) float rows_of_b[4][16] = {};
+  for (int j = 0; j < rest; ++j) {
+    for (int col = 0; col < 8 + Tail; ++col) {
+      rows_of_b[j][col] = BColumns ? b[col * rs_b + j] : b[j * rs_b + col];
     }
   }
-  const __m512 b_tail = narrow_tail_of_b<Tail>(b, rs_b, rest);
+  __m512 low, high, tail;
+  quad_step_b<Tail>(&rows_of_b[0][0], 16 * sizeof(float), 48 * sizeof(float),
+                    _mm512_load_ps(reinterpret_cast<const float*>(kQuadLow)), low, high, tail);
   const __mmask8 valid = static_cast<__mmask8>((1u << rest) - 1u);
+  __m512 x[Rows];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-    const __m512 a_8 = _mm512_broadcast_f32x8(_mm256_maskz_loadu_ps(valid, a + i * rs_a));
-    tail[i] = _mm512_fmadd_ps(a_8, b_tail, tail[i]);
+    x[i] = _mm512_broadcast_f32x4(_mm_maskz_loadu_ps(valid, a + i * rs_a));
+    _mm512_store_ps(sums[i], _mm512_mul_ps(x[i], low));
+    _mm512_store_ps(sums[Rows + i], _mm512_mul_ps(x[i], high));
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < Rows; i += 2) {
+    const __m512 z = i + 1 < Rows ? _mm512_mask_blend_ps(0xff00, x[i], x[i + 1]) : x[i];
+    _mm512_store_ps(sums[2 * Rows + i / 2], _mm512_mul_ps(z, tail));
   }
 }
 
 // Rows x (8 + Tail) of C from A's rows in place (unit column stride) and
 // B's rows (unit column stride, row stride rs_b), or with BColumns B's
-// columns (unit row stride, column stride rs_b). Columns 0..7 take two k
-// per 16-lane FMA: B's rows interleaved in pairs, A's pair broadcast.
+// columns (unit row stride, column stride rs_b); see kNarrowMaxRowsF32.
 template <int Rows, int Tail, bool Prefetch, bool BColumns>
 inline __attribute__((always_inline)) void narrow_block_f32(int64_t k, const float* a, int64_t rs_a,
                                                             const float* b, int64_t rs_b, float* c,
                                                             int64_t rs_c, int64_t cs_c,
                                                             const KernelEpilogue& epilogue) {
+  constexpr int kPairs = (Rows + 1) / 2;
   if (Prefetch) prefetch_tile_rows<Rows, 8 + Tail>(c, rs_c, cs_c, Rows);
-  __m512 acc_2k[Rows];
-  __m512 tail[Rows];
+  // The first k % 4 steps, then four k at a time.
+  const int rest = static_cast<int>(k % 4);
+  __m512 acc_low[Rows];
+  __m512 acc_high[Rows];
+  __m512 tails[kPairs];
+  if (rest == 0) {
 #pragma GCC unroll 16
-  for (int i = 0; i < Rows; ++i) {
-    acc_2k[i] = _mm512_setzero_ps();
-    tail[i] = _mm512_setzero_ps();
+    for (int i = 0; i < Rows; ++i) {
+      acc_low[i] = _mm512_setzero_ps();
+      acc_high[i] = _mm512_setzero_ps();
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < kPairs; ++j) tails[j] = _mm512_setzero_ps();
+  } else {
+    alignas(64) float first[2 * Rows + kPairs][16];
+    quad_first_steps<Rows, Tail, BColumns>(rest, a, rs_a, b, rs_b, first);
+#pragma GCC unroll 16
+    for (int i = 0; i < Rows; ++i) {
+      acc_low[i] = _mm512_load_ps(first[i]);
+      acc_high[i] = _mm512_load_ps(first[Rows + i]);
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < kPairs; ++j) tails[j] = _mm512_load_ps(first[2 * Rows + j]);
   }
-  constexpr int kRowGroups = (Rows + 2) / 3;
-  const float* a_group[kRowGroups];
-#pragma GCC unroll 4
-  for (int g = 0; g < kRowGroups; ++g) a_group[g] = a + 3 * g * rs_a;
+  const float* a_pair[kPairs];
+#pragma GCC unroll 8
+  for (int j = 0; j < kPairs; ++j) a_pair[j] = a + 2 * j * rs_a;
   const int64_t rs_a_bytes = rs_a * static_cast<int64_t>(sizeof(float));
   const int64_t rs_b_bytes = rs_b * static_cast<int64_t>(sizeof(float));
-  const __m512i by_pair = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-  const __m512i by_column =
-      _mm512_set_epi32(23, 21, 19, 17, 7, 5, 3, 1, 22, 20, 18, 16, 6, 4, 2, 0);
-  const float* b_rows = b;
-  int64_t p = 0;
-  for (; p + 8 <= k; p += 8, b_rows += BColumns ? 8 : 8 * rs_b) {
-    if (Prefetch && (p & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
-    __m512 pair[4];
-    __m512 b_tail;
+  const __m512 by_low = _mm512_load_ps(reinterpret_cast<const float*>(kQuadLow));
+  const __mmask16 second_half = 0xff00;
+  for (int64_t p = rest; p < k; p += 4) {
+    if (Prefetch && ((p - rest) & 15) == 0) prefetch_a_rows<Rows>(a, rs_a, 1, p);
+    __m512 low, high, tail;
     if constexpr (BColumns) {
-      narrow_step_b_columns<Tail>(b_rows, b_rows + 4 * rs_b, b_rows + 8 * rs_b, rs_b_bytes,
-                                  3 * rs_b_bytes, pair, b_tail);
+      quad_step_b_columns<Tail>(b + p, b + 4 * rs_b + p, b + 8 * rs_b + p, rs_b_bytes,
+                                3 * rs_b_bytes, low, high, tail);
     } else {
-      narrow_step_b<Tail>(b_rows, b_rows + 4 * rs_b, rs_b_bytes, 3 * rs_b_bytes, by_pair, by_column,
-                          pair, b_tail);
+      quad_step_b<Tail>(b + p * rs_b, rs_b_bytes, 3 * rs_b_bytes, by_low, low, high, tail);
     }
-    narrow_step_all_rows<Rows>(std::make_index_sequence<kRowGroups>(), a_group, p, rs_a_bytes, pair,
-                               b_tail, acc_2k, tail);
+    quad_step_all_rows<Rows>(std::make_index_sequence<kPairs>(), a_pair, p, rs_a_bytes, second_half,
+                             low, high, tail, acc_low, acc_high, tails);
   }
-  if (p < k) {
-    // The last k % 8 steps, out of line: inlined, they cost the main loop
-    // registers (3% of 10x64x10).
-    __m512 acc_rest[Rows];
-    __m512 tail_rest[Rows];
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      acc_rest[i] = acc_2k[i];
-      tail_rest[i] = tail[i];
-    }
-    const int rest = static_cast<int>(k - p);
-    if constexpr (BColumns) {
-      // Those steps' B as rows, for narrow_rest.
-      alignas(64) float rows_of_b[8][16];
-      for (int j = 0; j < rest; ++j) {
-        for (int col = 0; col < 8 + Tail; ++col) rows_of_b[j][col] = b[col * rs_b + p + j];
-      }
-      narrow_rest<Rows, Tail>(rest, a + p, rs_a, &rows_of_b[0][0], 16, acc_rest, tail_rest);
-    } else {
-      narrow_rest<Rows, Tail>(rest, a + p, rs_a, b + p * rs_b, rs_b, acc_rest, tail_rest);
-    }
-#pragma GCC unroll 16
-    for (int i = 0; i < Rows; ++i) {
-      acc_2k[i] = acc_rest[i];
-      tail[i] = tail_rest[i];
-    }
-  }
-  // Columns 0..7, two rows at a time: each column's even and odd k added,
-  // then the rows' eight sums gathered into the two halves.
-  __m512 row_pairs[(Rows + 1) / 2];
+  // Each column's four k added, two rows at a time: adding the even and
+  // odd lanes of a row's two accumulators leaves, in 128-bit lane q, column
+  // q's k 0+1 and 2+3 and column q + 4's; the same for the two rows leaves
+  // [column q, column q + 4] of the first row, then of the second.
+  __m512 row_pairs[kPairs];
 #pragma GCC unroll 8
-  for (int i = 0; i < Rows; i += 2) {
-    const __m512 u = acc_2k[i];
-    const __m512 v = i + 1 < Rows ? acc_2k[i + 1] : _mm512_setzero_ps();
-    const __m512 sums = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)),
-                                      _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
-    const __m512i by_row = _mm512_set_epi32(15, 14, 11, 10, 7, 6, 3, 2, 13, 12, 9, 8, 5, 4, 1, 0);
-    row_pairs[i / 2] = _mm512_permutexvar_ps(by_row, sums);
+  for (int j = 0; j < kPairs; ++j) {
+    __m512 halves[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < 2; ++r) {
+      const int i = 2 * j + r;
+      const __m512 u = i < Rows ? acc_low[i] : _mm512_setzero_ps();
+      const __m512 v = i < Rows ? acc_high[i] : _mm512_setzero_ps();
+      halves[r] = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)),
+                                _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+    row_pairs[j] = _mm512_add_ps(_mm512_shuffle_ps(halves[0], halves[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_shuffle_ps(halves[0], halves[1], _MM_SHUFFLE(3, 1, 3, 1)));
   }
-  // Each tail's 16 lanes to its two sums, four rows at a time. Unpacking
-  // two rows and adding the halves, then two such pairs likewise, leaves
-  // in each 128-bit lane the four rows' sums over that lane's four k;
-  // adding a column's two lanes (k 0..3 and 4..7) leaves tail_sums[g] as
-  // [column 8 | column 8 | column 9 | column 9] of rows 4g..4g+3.
-  constexpr int kGroups = (Rows + 3) / 4;
-  __m512 tail_sums[kGroups];
+  // The tails likewise, two row pairs at a time: 128-bit lane q of
+  // tail_sums[g] holds [pair 2g's, pair 2g + 1's] sum for lane q's row and
+  // column (q = 2 * row + column - 8), twice.
+  constexpr int kTailGroups = (kPairs + 1) / 2;
+  __m512 tail_sums[kTailGroups];
 #pragma GCC unroll 4
-  for (int g = 0; g < kGroups; ++g) {
-    const __m512 zero = _mm512_setzero_ps();
-    const __m512 u = tail[4 * g];
-    const __m512 v = 4 * g + 1 < Rows ? tail[4 * g + 1] : zero;
-    const __m512 w = 4 * g + 2 < Rows ? tail[4 * g + 2] : zero;
-    const __m512 x = 4 * g + 3 < Rows ? tail[4 * g + 3] : zero;
-    const __m512d uv =
-        _mm512_castps_pd(_mm512_add_ps(_mm512_unpacklo_ps(u, v), _mm512_unpackhi_ps(u, v)));
-    const __m512d wx =
-        _mm512_castps_pd(_mm512_add_ps(_mm512_unpacklo_ps(w, x), _mm512_unpackhi_ps(w, x)));
-    const __m512 sums = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(uv, wx)),
-                                      _mm512_castpd_ps(_mm512_unpackhi_pd(uv, wx)));
-    tail_sums[g] = _mm512_add_ps(sums, _mm512_shuffle_f32x4(sums, sums, _MM_SHUFFLE(2, 3, 0, 1)));
+  for (int g = 0; g < kTailGroups; ++g) {
+    const __m512 u = tails[2 * g];
+    const __m512 v = 2 * g + 1 < kPairs ? tails[2 * g + 1] : _mm512_setzero_ps();
+    const __m512 half = _mm512_add_ps(_mm512_shuffle_ps(u, v, _MM_SHUFFLE(2, 0, 2, 0)),
+                                      _mm512_shuffle_ps(u, v, _MM_SHUFFLE(3, 1, 3, 1)));
+    tail_sums[g] = _mm512_add_ps(_mm512_shuffle_ps(half, half, _MM_SHUFFLE(2, 0, 2, 0)),
+                                 _mm512_shuffle_ps(half, half, _MM_SHUFFLE(3, 1, 3, 1)));
   }
   // Each row's 8 + Tail sums in the first lanes of one vector, stored with
-  // one masked store, rather than a vector of 8 and the tail's sums apart
-  // through memory (Zen 5: 10x64x10 x 32 157 -> 165 GFLOP/s on one thread,
-  // x 256 on two 295 -> 306).
+  // one masked store.
   __m512 rows[Rows][1];
 #pragma GCC unroll 16
   for (int i = 0; i < Rows; ++i) {
-    const int half = 8 * (i % 2);
-    const int q = i % 4;
-    const __m512i pick = _mm512_set_epi32(0, 0, 0, 0, 0, 0, 24 + q, 16 + q, half + 7, half + 6,
-                                          half + 5, half + 4, half + 3, half + 2, half + 1, half);
+    const int r = i % 2;
+    const int pair = (i / 2) % 2;
+    const __m512i pick = _mm512_set_epi32(
+        0, 0, 0, 0, 0, 0, 16 + 4 * (2 * r + 1) + pair, 16 + 4 * (2 * r) + pair, 12 + 2 * r + 1,
+        8 + 2 * r + 1, 4 + 2 * r + 1, 2 * r + 1, 12 + 2 * r, 8 + 2 * r, 4 + 2 * r, 2 * r);
     rows[i][0] = _mm512_permutex2var_ps(row_pairs[i / 2], pick, tail_sums[i / 4]);
   }
   if (cs_c == 1) return store_rows<float, Rows, 1>(rows, c, rs_c, low_mask16(8 + Tail), epilogue);
@@ -1753,13 +1686,22 @@ constexpr std::array<NarrowBlockFn<T>, sizeof...(Rows)> narrow_blocks(
     std::integer_sequence<int, Rows...>) {
   return {{narrow_block<T, Rows + 1, Tail, Prefetch, BColumns>...}};
 }
+// Rows per narrow block of each type.
+template <typename T>
+constexpr int kNarrowMaxRowsOf = std::is_same_v<T, float> ? kNarrowMaxRowsF32 : kNarrowMaxRows;
+
 // By [tail - 1][prefetch][rows - 1].
+template <typename T>
+using NarrowBlockTable =
+    std::array<std::array<std::array<NarrowBlockFn<T>, kNarrowMaxRowsOf<T>>, 2>, 2>;
 template <typename T, bool BColumns>
-constexpr std::array<std::array<std::array<NarrowBlockFn<T>, kNarrowMaxRows>, 2>, 2> kNarrowBlocks =
-    {{{{narrow_blocks<T, 1, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-        narrow_blocks<T, 1, true, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>())}},
-      {{narrow_blocks<T, 2, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>()),
-        narrow_blocks<T, 2, true, BColumns>(std::make_integer_sequence<int, kNarrowMaxRows>())}}}};
+constexpr NarrowBlockTable<T> kNarrowBlocks = {
+    {{{narrow_blocks<T, 1, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRowsOf<T>>()),
+       narrow_blocks<T, 1, true, BColumns>(
+           std::make_integer_sequence<int, kNarrowMaxRowsOf<T>>())}},
+     {{narrow_blocks<T, 2, false, BColumns>(std::make_integer_sequence<int, kNarrowMaxRowsOf<T>>()),
+       narrow_blocks<T, 2, true, BColumns>(
+           std::make_integer_sequence<int, kNarrowMaxRowsOf<T>>())}}}};
 
 // A whole narrow product: row blocks of near-equal height, as
 // direct_product makes them. With BColumns, rs_b is B's column stride.
@@ -1767,9 +1709,10 @@ template <typename T, bool BColumns = false>
 void narrow_product(int64_t m, int64_t n, int64_t k, const T* a, int64_t rs_a, const T* b,
                     int64_t rs_b, T* c, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
+  constexpr int kMaxRows = kNarrowMaxRowsOf<T>;
   const auto& blocks = kNarrowBlocks<T, BColumns>[n - 9][epilogue.prefetch];
-  if (m <= kNarrowMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
-  for_each_row_block(m, kNarrowMaxRows, [&](int64_t i0, int64_t rows) {
+  if (m <= kMaxRows) return blocks[m - 1](k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
+  for_each_row_block(m, kMaxRows, [&](int64_t i0, int64_t rows) {
     blocks[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c, cs_c, epilogue);
   });
 }
@@ -1808,7 +1751,7 @@ constexpr int kColumnsMaxRows = 10;
 
 // Rows First .. First + 2 (at most) of a block through the step, from a
 // (row First at this k) and rs (A's row stride in bytes); inline asm for
-// the reason narrow_step_b gives.
+// the reason the narrow kernel's steps give (see quad_step_b).
 template <int Rows, int First>
 inline __attribute__((always_inline)) void columns_step_rows(const float* a, int64_t rs,
                                                              const __m512 (&lo)[4],
