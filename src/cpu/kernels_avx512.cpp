@@ -1473,8 +1473,9 @@ inline __attribute__((always_inline)) void quad_step_all_rows(
 // into sums: acc_low's rows, acc_high's, then the tails. Those steps' B is
 // gathered as rows (the same for either layout of B, and nothing read past
 // it) and goes through the same lanes; the lanes past rest add zeros. Out
-// of line and through memory: accumulators whose address a call takes
-// (the remainder's, last, as it was) were kept in memory in the loop.
+// of line and through memory, and first: done last, by a call given the
+// accumulators' addresses, it made GCC keep two of them in memory in the
+// loop (K^T's blocks).
 template <int Rows, int Tail, bool BColumns>
 __attribute__((noinline)) void quad_first_steps(int rest, const float* a, int64_t rs_a,
                                                 const float* b, int64_t rs_b, float (*sums)[16]) {

@@ -237,20 +237,21 @@ TEST_P(GemmKernelTest, RandomRealsWithinBoundOfFloat64Reference) {
 }
 
 // Products 9 and 10 columns wide take kernels of their own on AVX-512
-// (columns 0..7 in full vectors, float32 two k per FMA, plus dot-product
-// tails) and on AVX2 (float32: columns 0..7 in one vector, then the tail
-// columns as dot products in a second pass): every row count up to past
-// two of their row blocks and the prefetching size, k around their steps
-// of 2, 4 and 8 and past KC, A row- and column-major (the latter takes the
-// general kernel), B in place and packed, C with unit and other column
-// strides, every store mode.
+// (float32 four k per FMA, columns 8 and 9 shared by two rows; float64
+// columns 0..7 in full vectors plus dot-product tails) and on AVX2
+// (float32: columns 0..7 in one vector, then the tail columns as dot
+// products in a second pass): every row count up to past two of their row
+// blocks and the prefetching size, k around their steps of 2, 4 and 8 and
+// past KC, A row- and column-major (the latter takes the general kernel),
+// B in place and packed, C with unit and other column strides, every
+// store mode.
 TEST_P(GemmKernelTest, ExactForNarrowProducts) {
   const int64_t kc = kernel_->kc;
   struct MK {
     int64_t m, k;
   };
-  const MK sizes[] = {{1, 8},  {3, 1},  {4, 7},  {5, 9},   {10, 64},    {12, 16},
-                      {13, 8}, {25, 67}, {29, 3}, {300, 64}, {6, kc + 13}};
+  const MK sizes[] = {{1, 8},   {3, 1},  {4, 7},   {5, 9},  {7, 6},    {10, 64},    {11, 130},
+                      {12, 16}, {13, 8}, {25, 67}, {29, 3}, {300, 64}, {6, kc + 13}};
   struct Layouts {
     Layout a, b, c;
   };
@@ -285,7 +286,7 @@ TEST_P(GemmKernelTest, ExactForNarrowProducts) {
 // A narrow product's B stored by columns (attention's K^T view, which the
 // float32 narrow kernels read in place and the float64 one packs first)
 // gives the same bits as the same B stored by rows, for every row block
-// size and k around the kernels' 8-k step: each element is summed in one
+// size and k around the kernels' 4- and 8-k steps: each element is summed in one
 // order whatever B's layout. (16-bit types widen only a B stored by rows
 // for the narrow kernel.)
 TEST_P(GemmKernelTest, NarrowProductsSameBitsForBStoredByColumns) {
@@ -295,7 +296,7 @@ TEST_P(GemmKernelTest, NarrowProductsSameBitsForBStoredByColumns) {
   std::mt19937 rng(2024);
   for (int64_t n : {9, 10}) {
     for (int64_t m : {1, 4, 10, 12, 13, 25}) {
-      for (int64_t k : {1, 7, 8, 15, 64, 67}) {
+      for (int64_t k : {1, 2, 7, 8, 14, 15, 64, 67}) {
         const Shape s{2, m, n, k};
         TestMatrices a(dtype_, s.batch, m, k, Layout::kRowMajor);
         TestMatrices b_rows(dtype_, s.batch, k, n, Layout::kRowMajor);
