@@ -1353,31 +1353,31 @@ inline __attribute__((always_inline)) void quad_step_b(const float* b, int64_t r
       : [lo] "=&v"(low), [hi] "=&v"(high), [t0] "=&v"(t0), [t1] "=&v"(t1)
       : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_low] "v"(by_low), [by_high] "m"(kQuadHigh)
       : "memory");
+  // The tail columns of rows 0, 1 in t0 and of rows 2, 3 in t1: each row's
+  // (column 8, column 9) pair, one 64-bit load, or column 8 alone in the
+  // pair's first lane (the second zero).
   if constexpr (Tail == 2) {
-    // Each row's (column 8, column 9) pair is one 64-bit load.
     asm("vmovsd 32(%[b]), %x[t0]\n\t"
         "vmovhps 32(%[b],%[rs]), %x[t0], %x[t0]\n\t"
         "vmovsd 32(%[b],%[rs],2), %x[t1]\n\t"
-        "vmovhps 32(%[b],%[rs3]), %x[t1], %x[t1]\n\t"
-        "vinsertf32x4 $1, %x[t1], %t[t0], %t[t0]\n\t"
-        "vmovaps %[by_tail], %[t]\n\t"
-        "vpermps %[t0], %[t], %[t]"
-        : [t] "=&v"(tail), [t0] "=&v"(t0), [t1] "=&v"(t1)
-        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_tail] "m"(kQuadTail)
+        "vmovhps 32(%[b],%[rs3]), %x[t1], %x[t1]"
+        : [t0] "=&v"(t0), [t1] "=&v"(t1)
+        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3)
         : "memory");
   } else {
-    // Column 8 alone, in the pairs' even lanes (the odd ones zero).
     asm("vmovss 32(%[b]), %x[t0]\n\t"
         "vinsertps $0x20, 32(%[b],%[rs]), %x[t0], %x[t0]\n\t"
         "vmovss 32(%[b],%[rs],2), %x[t1]\n\t"
-        "vinsertps $0x20, 32(%[b],%[rs3]), %x[t1], %x[t1]\n\t"
-        "vinsertf32x4 $1, %x[t1], %t[t0], %t[t0]\n\t"
-        "vmovaps %[by_tail], %[t]\n\t"
-        "vpermps %[t0], %[t], %[t]"
-        : [t] "=&v"(tail), [t0] "=&v"(t0), [t1] "=&v"(t1)
-        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3), [by_tail] "m"(kQuadTail)
+        "vinsertps $0x20, 32(%[b],%[rs3]), %x[t1], %x[t1]"
+        : [t0] "=&v"(t0), [t1] "=&v"(t1)
+        : [b] "r"(b), [rs] "r"(rs), [rs3] "r"(rs3)
         : "memory");
   }
+  asm("vinsertf32x4 $1, %x[t1], %t[t0], %t[t0]\n\t"
+      "vmovaps %[by_tail], %[t]\n\t"
+      "vpermps %[t0], %[t], %[t]"
+      : [t] "=&v"(tail), [t0] "+v"(t0)
+      : [t1] "v"(t1), [by_tail] "m"(kQuadTail));
 }
 
 // The same step's B from B's columns (unit row stride: attention's K^T
