@@ -334,7 +334,8 @@ constexpr std::array<F32TileFn, sizeof...(Rows)> f32_tile_kernels(
 constexpr std::array<F32TileFn, 14> kF32TileKernels =
     f32_tile_kernels(std::make_integer_sequence<int, 14>());
 
-template <int MR>
+// MR x 16 doubles, as gemm_f32_mrx32: the first MR of a panel's PanelMR rows.
+template <int MR, int PanelMR = MR>
 void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
                     int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
   prefetch_tile_rows<MR, 16>(c, rs_c, cs_c, m);
@@ -355,7 +356,7 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
         lo[i] = _mm512_fmadd_pd(av, b_lo, lo[i]);
         hi[i] = _mm512_fmadd_pd(av, b_hi, hi[i]);
       }
-      a += MR;
+      a += PanelMR;
       b += 16;
     }
   });
@@ -363,8 +364,9 @@ void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int6
 }
 
 // bf16 pairs: each 32-bit lane of A and B holds two consecutive k values;
-// vdpbf16ps adds both products to a float32 lane.
-template <int MR>
+// vdpbf16ps adds both products to a float32 lane. The first MR of a panel's
+// PanelMR rows, as gemm_f32_mrx32.
+template <int MR, int PanelMR = MR>
 void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, int64_t rs_c,
                      int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
   prefetch_tile_rows<MR, 32>(c, rs_c, cs_c, m);
@@ -388,12 +390,33 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
         lo[i] = _mm512_dpbf16_ps(lo[i], a_i, b_lo);
         hi[i] = _mm512_dpbf16_ps(hi[i], a_i, b_hi);
       }
-      a += 2 * MR;
+      a += 2 * PanelMR;
       b += 64;
     }
   });
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
+
+// The 14-row float64 and bfloat16 kernels' shorter forms, by rows - 1, as
+// kF32TileKernels.
+using F64TileFn = void (*)(int64_t, const double*, const double*, double*, int64_t, int64_t, int,
+                           int, const KernelEpilogue&);
+using Bf16TileFn = void (*)(int64_t, const uint16_t*, const uint16_t*, float*, int64_t, int64_t,
+                            int, int, const KernelEpilogue&);
+template <int... Rows>
+constexpr std::array<F64TileFn, sizeof...(Rows)> f64_tile_kernels(
+    std::integer_sequence<int, Rows...>) {
+  return {{gemm_f64_mrx16<Rows + 1, 14>...}};
+}
+template <int... Rows>
+constexpr std::array<Bf16TileFn, sizeof...(Rows)> bf16_tile_kernels(
+    std::integer_sequence<int, Rows...>) {
+  return {{gemm_bf16_mrx32<Rows + 1, 14>...}};
+}
+constexpr std::array<F64TileFn, 14> kF64TileKernels =
+    f64_tile_kernels(std::make_integer_sequence<int, 14>());
+constexpr std::array<Bf16TileFn, 14> kBf16TileKernels =
+    bf16_tile_kernels(std::make_integer_sequence<int, 14>());
 
 constexpr int kDirectMaxRows = 14;
 
@@ -1108,13 +1131,13 @@ void gemm_f32_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int
 }
 void gemm_f64_14x16_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
                            int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
-  gemm_f64_mrx16<14>(k, static_cast<const double*>(a), static_cast<const double*>(b),
-                     static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
+  kF64TileKernels[m - 1](k, static_cast<const double*>(a), static_cast<const double*>(b),
+                         static_cast<double*>(c), rs_c, cs_c, m, n, epilogue);
 }
 void gemm_bf16_14x32_avx512(int64_t k, const void* a, const void* b, void* c, int64_t rs_c,
                             int64_t cs_c, int m, int n, const KernelEpilogue& epilogue) {
-  gemm_bf16_mrx32<14>(k, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
-                      static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
+  kBf16TileKernels[m - 1](k, static_cast<const uint16_t*>(a), static_cast<const uint16_t*>(b),
+                          static_cast<float*>(c), rs_c, cs_c, m, n, epilogue);
 }
 
 void gemm_bf16_direct_14x32_avx512(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,

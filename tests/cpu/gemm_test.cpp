@@ -173,6 +173,22 @@ TEST_P(GemmKernelTest, ExactOverTileAndBlockEdges) {
   }
 }
 
+// Every height of a packed block's last tile: a full tile, then one of 1 to
+// MR rows, which the micro-kernels compute with a form of their own. A
+// column-major A and a sum longer than KC keep the product off the direct
+// paths.
+TEST_P(GemmKernelTest, ExactForEveryTileHeightOnThePackedPath) {
+  const int64_t mr = kernel_->mr, nr = kernel_->nr, kc = kernel_->kc;
+  uint32_t seed = 30;
+  for (int64_t rows = 1; rows <= mr; ++rows) {
+    const Epilogue epilogue{0.125, rows % 2 == 0};
+    if (!run_and_check({1, mr + rows, nr + 3, kc + 5}, Layout::kColumnMajor, Layout::kRowMajor,
+                       Layout::kRowMajor, epilogue, true, seed++)) {
+      return;
+    }
+  }
+}
+
 // Every width of a row's last vector, in every store mode: the kernels
 // store a partial vector without masked stores on some ISAs.
 TEST_P(GemmKernelTest, ExactForEveryOutputWidth) {
