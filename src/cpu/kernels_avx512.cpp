@@ -320,20 +320,6 @@ void gemm_f32_mrx32(int64_t k, const float* a, const float* b, float* c, int64_t
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
-using F32TileFn = void (*)(int64_t, const float*, const float*, float*, int64_t, int64_t, int, int,
-                           const KernelEpilogue&);
-
-// The 14 x 32 kernel and its shorter forms on the same 14-row panels, by
-// rows - 1: the last tile of a block (1024 = 73 x 14 + 2 rows) computes
-// only its own rows instead of 14, with the same sums.
-template <int... Rows>
-constexpr std::array<F32TileFn, sizeof...(Rows)> f32_tile_kernels(
-    std::integer_sequence<int, Rows...>) {
-  return {{gemm_f32_mrx32<Rows + 1, 14>...}};
-}
-constexpr std::array<F32TileFn, 14> kF32TileKernels =
-    f32_tile_kernels(std::make_integer_sequence<int, 14>());
-
 // MR x 16 doubles, as gemm_f32_mrx32: the first MR of a panel's PanelMR rows.
 template <int MR, int PanelMR = MR>
 void gemm_f64_mrx16(int64_t k, const double* a, const double* b, double* c, int64_t rs_c,
@@ -397,26 +383,30 @@ void gemm_bf16_mrx32(int64_t k, const uint16_t* a, const uint16_t* b, float* c, 
   store_f32_tile<MR>(lo, hi, c, rs_c, cs_c, m, n, epilogue);
 }
 
-// The 14-row float64 and bfloat16 kernels' shorter forms, by rows - 1, as
-// kF32TileKernels.
-using F64TileFn = void (*)(int64_t, const double*, const double*, double*, int64_t, int64_t, int,
-                           int, const KernelEpilogue&);
-using Bf16TileFn = void (*)(int64_t, const uint16_t*, const uint16_t*, float*, int64_t, int64_t,
-                            int, int, const KernelEpilogue&);
-template <int... Rows>
-constexpr std::array<F64TileFn, sizeof...(Rows)> f64_tile_kernels(
-    std::integer_sequence<int, Rows...>) {
-  return {{gemm_f64_mrx16<Rows + 1, 14>...}};
+// A 14-row packed kernel and its shorter forms on the same 14-row panels,
+// by rows - 1: the last tile of a block (1024 = 73 x 14 + 2 rows) computes
+// only its own rows instead of 14, with the same sums. Family::kernel<MR>
+// names the form of MR rows.
+template <typename Family, int... Rows>
+constexpr auto tile_kernels(std::integer_sequence<int, Rows...>) {
+  using Fn = std::remove_const_t<decltype(Family::template kernel<1>)>;
+  return std::array<Fn, sizeof...(Rows)>{{Family::template kernel<Rows + 1>...}};
 }
-template <int... Rows>
-constexpr std::array<Bf16TileFn, sizeof...(Rows)> bf16_tile_kernels(
-    std::integer_sequence<int, Rows...>) {
-  return {{gemm_bf16_mrx32<Rows + 1, 14>...}};
-}
-constexpr std::array<F64TileFn, 14> kF64TileKernels =
-    f64_tile_kernels(std::make_integer_sequence<int, 14>());
-constexpr std::array<Bf16TileFn, 14> kBf16TileKernels =
-    bf16_tile_kernels(std::make_integer_sequence<int, 14>());
+struct F32Tiles {
+  template <int MR>
+  static constexpr auto kernel = &gemm_f32_mrx32<MR, 14>;
+};
+struct F64Tiles {
+  template <int MR>
+  static constexpr auto kernel = &gemm_f64_mrx16<MR, 14>;
+};
+struct Bf16Tiles {
+  template <int MR>
+  static constexpr auto kernel = &gemm_bf16_mrx32<MR, 14>;
+};
+constexpr auto kF32TileKernels = tile_kernels<F32Tiles>(std::make_integer_sequence<int, 14>());
+constexpr auto kF64TileKernels = tile_kernels<F64Tiles>(std::make_integer_sequence<int, 14>());
+constexpr auto kBf16TileKernels = tile_kernels<Bf16Tiles>(std::make_integer_sequence<int, 14>());
 
 constexpr int kDirectMaxRows = 14;
 
