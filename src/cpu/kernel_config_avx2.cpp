@@ -26,8 +26,15 @@ KernelConfig make_avx2_config() {
                 gemm_f32_6x16_avx2,
                 gemm_f32_direct_6x16_avx2,
                 16};
-  config.f32.direct_narrow = gemm_f32_direct_narrow_avx2;
-  config.f32.direct_narrow_b_columns = gemm_f32_direct_narrow_b_columns_avx2;
+  // AMD's cores shuffle on two ports: the narrow kernel spreads all four k
+  // of A's loads by shuffles there (see narrow_main_block).
+  const bool two_shuffle_ports = cpu.vendor == CpuVendor::amd;
+  const DirectGemmFn narrow =
+      two_shuffle_ports ? gemm_f32_direct_narrow_spread_avx2 : gemm_f32_direct_narrow_avx2;
+  config.f32.direct_narrow = narrow;
+  config.f32.direct_narrow_b_columns = two_shuffle_ports
+                                           ? gemm_f32_direct_narrow_b_columns_spread_avx2
+                                           : gemm_f32_direct_narrow_b_columns_avx2;
   config.f64 = {"gemm_f64_6x8_avx2", 6, 8, 1, 8, 0, 0, 0, pack_f64_6_avx2, pack_f64_8_avx2,
                 gemm_f64_6x8_avx2};
   config.bf16 = {
@@ -45,7 +52,7 @@ KernelConfig make_avx2_config() {
   for (TypedGemmKernel* k : {&config.bf16, &config.f16}) {
     k->direct = gemm_f32_direct_6x16_avx2;
     k->direct_cols = 16;
-    k->direct_narrow = gemm_f32_direct_narrow_avx2;
+    k->direct_narrow = narrow;
   }
   for (TypedGemmKernel* k : {&config.f32, &config.f64, &config.bf16, &config.f16}) {
     k->fetches_ahead = k->kernel == gemm_f32_6x16_avx2 || k->kernel == gemm_f64_6x8_avx2;

@@ -299,12 +299,16 @@ constexpr int kNarrowMainMaxRows = 10;
 // B's rows (unit column stride), for `count` blocks one below the other,
 // k in order as in the one-vector direct block. With one broadcast load
 // per FMA (11 loads a k for 10 FMAs at 10 rows) that block is bound by
-// loads; here two of every four k come from one 16-byte load of A's row,
-// spread across the lanes by in-lane shuffles. Spreading all four measured
-// 4% faster on Zen 5, but would make the loop wait on the shuffle port of
-// Intel cores that have one (40 shuffles against 40 FMAs on two ports);
-// with two, loads (34 a step), shuffles (20) and FMAs (40, two a cycle)
-// all fit in the FMAs' 20 cycles.
+// loads; here some of every four k come from one 16-byte load of A's row,
+// spread across the lanes by in-lane shuffles: two (SpreadAll false), or
+// all four. All four would make the loop wait on the shuffle port of Intel
+// cores that have one (40 shuffles against 40 FMAs on two ports); with two,
+// loads (34 a step), shuffles (20) and FMAs (40, two a cycle) all fit in
+// the FMAs' 20 cycles. AMD's cores shuffle on two ports, and there all four
+// is faster (kernel_config_avx2.cpp picks by vendor): 4% on Zen 5; on Zen 4
+// the kernel called straight on 32 products in one process, alternated
+// with the two-shuffle form, median of 41 rounds of TSC ticks: 0.955 of
+// its time at 10x64x10, 0.943 at 10x64x9, 0.970 at 100x64x10.
 //
 // With BColumns, B comes by columns (unit row stride, column stride rs_b:
 // attention's K^T) and gives the same rows: columns c and c + 4 load their
@@ -341,7 +345,7 @@ inline __attribute__((always_inline)) void narrow_main_rows_of_b(const float* b,
   }
 }
 
-template <int Rows, bool BColumns>
+template <int Rows, bool BColumns, bool SpreadAll>
 void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, int64_t rs_b,
                        float* c, int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue,
                        int64_t count) {
@@ -358,8 +362,13 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
         const __m256 a_4 = _mm256_broadcast_ps(reinterpret_cast<const __m128*>(a + i * rs_a + p));
         __m256 sum = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0x00), b0, acc[i][0]);
         sum = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0x55), b1, sum);
-        sum = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 2), b2, sum);
-        acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 3), b3, sum);
+        if constexpr (SpreadAll) {
+          sum = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0xaa), b2, sum);
+          acc[i][0] = _mm256_fmadd_ps(_mm256_permute_ps(a_4, 0xff), b3, sum);
+        } else {
+          sum = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 2), b2, sum);
+          acc[i][0] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + i * rs_a + p + 3), b3, sum);
+        }
       }
     }
     for (; p < k; ++p) {
@@ -379,14 +388,14 @@ void narrow_main_block(int64_t k, const float* a, int64_t rs_a, const float* b, 
 
 using NarrowMainFn = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*,
                               int64_t, int64_t, const KernelEpilogue&, int64_t);
-template <bool BColumns, int... Rows>
+template <bool BColumns, bool SpreadAll, int... Rows>
 constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> narrow_main_table(
     std::integer_sequence<int, Rows...>) {
-  return {{narrow_main_block<Rows + 1, BColumns>...}};
+  return {{narrow_main_block<Rows + 1, BColumns, SpreadAll>...}};
 }
-template <bool BColumns>
+template <bool BColumns, bool SpreadAll>
 constexpr std::array<NarrowMainFn, kNarrowMainMaxRows> kNarrowMainBlocks =
-    narrow_main_table<BColumns>(std::make_integer_sequence<int, kNarrowMainMaxRows>());
+    narrow_main_table<BColumns, SpreadAll>(std::make_integer_sequence<int, kNarrowMainMaxRows>());
 
 // The most rows of a tail block: one accumulator a row, B's tail vector
 // and A's four k within the 16 ymm registers.
@@ -507,14 +516,14 @@ constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> kNarrowTailBlocks =
     narrow_tail_table<BColumns>(std::make_integer_sequence<int, kNarrowTailMaxRows>());
 
 // Both passes of a narrow product; with BColumns, rs_b is B's column stride.
-template <bool BColumns>
+template <bool BColumns, bool SpreadAll>
 void narrow_product(int64_t m, int64_t n, int64_t k, const float* a, int64_t rs_a, const float* b,
                     int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
   const int cols = static_cast<int>(n);
   for_each_row_block_run(m, kNarrowMainMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
-    kNarrowMainBlocks<BColumns>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c,
-                                          cs_c, epilogue, count);
+    kNarrowMainBlocks<BColumns, SpreadAll>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c,
+                                                     rs_c, cs_c, epilogue, count);
   });
   for_each_row_block_run(m, kNarrowTailMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
     kNarrowTailBlocks<BColumns>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c, rs_c,
@@ -845,18 +854,37 @@ void gemm_f32_direct_narrow_avx2(int64_t m, int64_t n, int64_t k, const void* a_
                                  int64_t /*cs_a: 1*/, const void* b_void, int64_t rs_b, int64_t,
                                  void* c_void, int64_t rs_c, int64_t cs_c,
                                  const KernelEpilogue& epilogue) {
-  narrow_product<false>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                        static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void), rs_c,
-                        cs_c, epilogue);
+  narrow_product<false, false>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                               static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void),
+                               rs_c, cs_c, epilogue);
 }
 
 void gemm_f32_direct_narrow_b_columns_avx2(int64_t m, int64_t n, int64_t k, const void* a_void,
                                            int64_t rs_a, int64_t /*cs_a: 1*/, const void* b_void,
                                            int64_t cs_b, int64_t, void* c_void, int64_t rs_c,
                                            int64_t cs_c, const KernelEpilogue& epilogue) {
-  narrow_product<true>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                       static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void), rs_c,
-                       cs_c, epilogue);
+  narrow_product<true, false>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                              static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void),
+                              rs_c, cs_c, epilogue);
+}
+
+void gemm_f32_direct_narrow_spread_avx2(int64_t m, int64_t n, int64_t k, const void* a_void,
+                                        int64_t rs_a, int64_t /*cs_a: 1*/, const void* b_void,
+                                        int64_t rs_b, int64_t, void* c_void, int64_t rs_c,
+                                        int64_t cs_c, const KernelEpilogue& epilogue) {
+  narrow_product<false, true>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                              static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void),
+                              rs_c, cs_c, epilogue);
+}
+
+void gemm_f32_direct_narrow_b_columns_spread_avx2(int64_t m, int64_t n, int64_t k,
+                                                  const void* a_void, int64_t rs_a,
+                                                  int64_t /*cs_a: 1*/, const void* b_void,
+                                                  int64_t cs_b, int64_t, void* c_void, int64_t rs_c,
+                                                  int64_t cs_c, const KernelEpilogue& epilogue) {
+  narrow_product<true, true>(m, n, k, static_cast<const float*>(a_void), rs_a,
+                             static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void),
+                             rs_c, cs_c, epilogue);
 }
 
 void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {

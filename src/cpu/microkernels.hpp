@@ -111,6 +111,14 @@ void gemm_f32_direct_narrow_avx2(int64_t, int64_t, int64_t, const void*, int64_t
 void gemm_f32_direct_narrow_b_columns_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
                                            const void*, int64_t, int64_t, void*, int64_t, int64_t,
                                            const KernelEpilogue&);
+// The same two with all four k of A's 16-byte load spread by shuffles (the
+// same sums; for cores with two shuffle ports, see narrow_main_block).
+void gemm_f32_direct_narrow_spread_avx2(int64_t, int64_t, int64_t, const void*, int64_t, int64_t,
+                                        const void*, int64_t, int64_t, void*, int64_t, int64_t,
+                                        const KernelEpilogue&);
+void gemm_f32_direct_narrow_b_columns_spread_avx2(int64_t, int64_t, int64_t, const void*, int64_t,
+                                                  int64_t, const void*, int64_t, int64_t, void*,
+                                                  int64_t, int64_t, const KernelEpilogue&);
 void pack_f32_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f32_16_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
 void pack_f64_6_avx2(const void*, int64_t, int64_t, int64_t, int64_t, void*);
