@@ -60,9 +60,14 @@ __m512 f32_epilogue(__m512 acc, const float* c, __mmask16 mask, __m512 scale,
 // two load ports (Cascade Lake) the loads, not the FMAs, then bound a
 // 14 x 32 loop (88% of the FMA peak against 99-100% with vbroadcastss, in
 // L1; one thread, sgmm_bench: quant 95 -> 116, single 102 -> 121 GFLOP/s).
-// On Zen 4 the folded form measured 4-5% faster, on Zen 5 5% slower (the
-// 14 x 32 kernel, one thread: 512^3 x 16 201-211 against 218-220, 2048^3
-// 212-223 against 234-239). The asm keeps GCC from folding the broadcast
+// An earlier Zen 4 measurement had the folded form 4-5% faster; on Zen 5
+// it measured 5% slower (the 14 x 32 kernel, one thread: 512^3 x 16
+// 201-211 against 218-220, 2048^3 212-223 against 234-239). On the Zen 4
+// host of 2026-12-07 it measured the same within the noise
+// (cpu::gemm timed with rdtsc, medians of 5-9 alternated processes, flop
+// per TSC tick, folded against this form: 16 x 512^3 41.5 against 41.5
+// on one thread, 81.9 against 82.5 on two; 4 x 1024^3 41.9 against 41.3
+// and 83.6 against 83.5). The asm keeps GCC from folding the broadcast
 // back into the FMAs.
 template <typename T>
 struct Zmm;
