@@ -306,9 +306,10 @@ constexpr int kNarrowMainMaxRows = 10;
 // loads (34 a step), shuffles (20) and FMAs (40, two a cycle) all fit in
 // the FMAs' 20 cycles. AMD's cores shuffle on two ports, and there all four
 // is faster (kernel_config_avx2.cpp picks by vendor): 4% on Zen 5; on Zen 4
-// the kernel called straight on 32 products in one process, alternated
-// with the two-shuffle form, median of 41 rounds of TSC ticks: 0.955 of
-// its time at 10x64x10, 0.943 at 10x64x9, 0.970 at 100x64x10.
+// the two forms called straight in one process, alternated, median of 41
+// rounds of TSC ticks, all four over two, B by rows / by columns: 0.962 /
+// 0.926 at 32 products of 10x64x10, 0.954 / 0.928 at 10x64x9, 0.963 /
+// 0.968 at 8 of 100x64x10.
 //
 // With BColumns, B comes by columns (unit row stride, column stride rs_b:
 // attention's K^T) and gives the same rows: columns c and c + 4 load their

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ostream>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "cpu/dispatch.hpp"
