@@ -632,6 +632,49 @@ void GemmKernelTest::check_batch_list_matches_separate_calls(const std::vector<S
   }
 }
 
+// Random combinations of what the tests above vary a few at a time: sizes
+// around the kernel's MR, NR and KC and the narrow kernels' 9 and 10
+// columns, each operand's layout, a B shared by the batch, the epilogue
+// and the thread count; every product exact against the reference.
+TEST_P(GemmKernelTest, ExactForRandomCombinations) {
+  const int saved = sgmm::get_num_threads();
+  std::mt19937 rng(2026);
+  const auto draw = [&](int64_t n) { return static_cast<int64_t>(rng() % n); };
+  const auto size_near = [&](int64_t tile) -> int64_t {
+    switch (draw(4)) {
+      case 0:
+        return 1 + draw(12);
+      case 1:
+        return std::max<int64_t>(1, tile * (1 + draw(3)) + draw(3) - 1);
+      case 2:
+        return 9 + draw(2);
+      default:
+        return 1 + draw(150);
+    }
+  };
+  const double scales[] = {1.0, 0.125, -0.5};
+  for (int trial = 0; trial < 48; ++trial) {
+    Shape s{1 + draw(3), size_near(kernel_->mr), size_near(kernel_->nr), size_near(8)};
+    if (draw(5) == 0) {
+      // A sum of about one KC step, on a small tile to keep the reference quick.
+      s.k = kernel_->kc + draw(7) - 3;
+      s.m = std::min<int64_t>(s.m, 40);
+      s.n = std::min<int64_t>(s.n, 40);
+    }
+    const Layout la = static_cast<Layout>(draw(3));
+    const Layout lb = static_cast<Layout>(draw(3));
+    const Layout lc = static_cast<Layout>(draw(3));
+    const Epilogue epilogue{scales[draw(3)], draw(3) == 0};
+    const bool shared_b = draw(4) == 0;
+    const int threads = 1 + static_cast<int>(draw(2));
+    sgmm::set_num_threads(threads);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ", " + std::to_string(threads) + " threads" +
+                 (shared_b ? ", B shared by the batch" : ""));
+    if (!run_and_check(s, la, lb, lc, epilogue, true, 1000 + trial, shared_b)) break;
+  }
+  sgmm::set_num_threads(saved);
+}
+
 // K is never split, and every element is summed the same way wherever tile
 // edges fall, so any thread count gives the same bits.
 TEST_P(GemmKernelTest, BitIdenticalForAnyThreadCount) {
