@@ -516,11 +516,15 @@ template <bool BColumns>
 constexpr std::array<NarrowTailFn, kNarrowTailMaxRows> kNarrowTailBlocks =
     narrow_tail_table<BColumns>(std::make_integer_sequence<int, kNarrowTailMaxRows>());
 
-// Both passes of a narrow product; with BColumns, rs_b is B's column stride.
+// Both passes of a narrow product, from the DirectGemmFn arguments (A's
+// column stride is 1; with BColumns, rs_b is B's column stride).
 template <bool BColumns, bool SpreadAll>
-void narrow_product(int64_t m, int64_t n, int64_t k, const float* a, int64_t rs_a, const float* b,
-                    int64_t rs_b, float* c, int64_t rs_c, int64_t cs_c,
+void narrow_product(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
+                    const void* b_void, int64_t rs_b, void* c_void, int64_t rs_c, int64_t cs_c,
                     const KernelEpilogue& epilogue) {
+  const float* a = static_cast<const float*>(a_void);
+  const float* b = static_cast<const float*>(b_void);
+  float* c = static_cast<float*>(c_void);
   const int cols = static_cast<int>(n);
   for_each_row_block_run(m, kNarrowMainMaxRows, [&](int64_t i0, int64_t rows, int64_t count) {
     kNarrowMainBlocks<BColumns, SpreadAll>[rows - 1](k, a + i0 * rs_a, rs_a, b, rs_b, c + i0 * rs_c,
@@ -851,41 +855,28 @@ void gemm_f32_direct_6x16_avx2(int64_t m, int64_t n, int64_t k, const void* a_vo
   }
 }
 
-void gemm_f32_direct_narrow_avx2(int64_t m, int64_t n, int64_t k, const void* a_void, int64_t rs_a,
-                                 int64_t /*cs_a: 1*/, const void* b_void, int64_t rs_b, int64_t,
-                                 void* c_void, int64_t rs_c, int64_t cs_c,
-                                 const KernelEpilogue& epilogue) {
-  narrow_product<false, false>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                               static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void),
-                               rs_c, cs_c, epilogue);
+void gemm_f32_direct_narrow_avx2(int64_t m, int64_t n, int64_t k, const void* a, int64_t rs_a,
+                                 int64_t, const void* b, int64_t rs_b, int64_t, void* c,
+                                 int64_t rs_c, int64_t cs_c, const KernelEpilogue& epilogue) {
+  narrow_product<false, false>(m, n, k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
 }
-
-void gemm_f32_direct_narrow_b_columns_avx2(int64_t m, int64_t n, int64_t k, const void* a_void,
-                                           int64_t rs_a, int64_t /*cs_a: 1*/, const void* b_void,
-                                           int64_t cs_b, int64_t, void* c_void, int64_t rs_c,
-                                           int64_t cs_c, const KernelEpilogue& epilogue) {
-  narrow_product<true, false>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                              static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void),
-                              rs_c, cs_c, epilogue);
+void gemm_f32_direct_narrow_b_columns_avx2(int64_t m, int64_t n, int64_t k, const void* a,
+                                           int64_t rs_a, int64_t, const void* b, int64_t cs_b,
+                                           int64_t, void* c, int64_t rs_c, int64_t cs_c,
+                                           const KernelEpilogue& epilogue) {
+  narrow_product<true, false>(m, n, k, a, rs_a, b, cs_b, c, rs_c, cs_c, epilogue);
 }
-
-void gemm_f32_direct_narrow_spread_avx2(int64_t m, int64_t n, int64_t k, const void* a_void,
-                                        int64_t rs_a, int64_t /*cs_a: 1*/, const void* b_void,
-                                        int64_t rs_b, int64_t, void* c_void, int64_t rs_c,
-                                        int64_t cs_c, const KernelEpilogue& epilogue) {
-  narrow_product<false, true>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                              static_cast<const float*>(b_void), rs_b, static_cast<float*>(c_void),
-                              rs_c, cs_c, epilogue);
+void gemm_f32_direct_narrow_spread_avx2(int64_t m, int64_t n, int64_t k, const void* a,
+                                        int64_t rs_a, int64_t, const void* b, int64_t rs_b, int64_t,
+                                        void* c, int64_t rs_c, int64_t cs_c,
+                                        const KernelEpilogue& epilogue) {
+  narrow_product<false, true>(m, n, k, a, rs_a, b, rs_b, c, rs_c, cs_c, epilogue);
 }
-
-void gemm_f32_direct_narrow_b_columns_spread_avx2(int64_t m, int64_t n, int64_t k,
-                                                  const void* a_void, int64_t rs_a,
-                                                  int64_t /*cs_a: 1*/, const void* b_void,
-                                                  int64_t cs_b, int64_t, void* c_void, int64_t rs_c,
+void gemm_f32_direct_narrow_b_columns_spread_avx2(int64_t m, int64_t n, int64_t k, const void* a,
+                                                  int64_t rs_a, int64_t, const void* b,
+                                                  int64_t cs_b, int64_t, void* c, int64_t rs_c,
                                                   int64_t cs_c, const KernelEpilogue& epilogue) {
-  narrow_product<true, true>(m, n, k, static_cast<const float*>(a_void), rs_a,
-                             static_cast<const float*>(b_void), cs_b, static_cast<float*>(c_void),
-                             rs_c, cs_c, epilogue);
+  narrow_product<true, true>(m, n, k, a, rs_a, b, cs_b, c, rs_c, cs_c, epilogue);
 }
 
 void pack_f32_6_avx2(const void* s, int64_t rs, int64_t ks, int64_t rows, int64_t k, void* d) {
