@@ -209,8 +209,12 @@ void ThreadPool::worker_loop(int thread_index, uint64_t seen) {
     for (;;) {
       if (published() || stopping_.load(std::memory_order_relaxed)) break;
       // The caller reads this thread's claim counter when it looks for
-      // items left: take the line back before the next job needs it.
+      // items left, and its progress report when it waits for a job's end:
+      // take both lines back before the next job writes them (the report
+      // later, once the caller has read the last one). A report store
+      // waiting for its line held up the next claim (a locked instruction).
       if ((polls & 255u) == 0) prefetch_for_write(&claims_[thread_index]);
+      if ((polls & 255u) == 255u) prefetch_for_write(&finished_[thread_index]);
       _mm_pause();
       if ((++polls & 63u) == 0 &&
           std::chrono::steady_clock::now() - spin_start > kSpinBeforeSleep) {

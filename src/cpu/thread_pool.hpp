@@ -76,7 +76,9 @@ class ThreadPool {
   PrepareThreadFn prepare_worker_ = nullptr;
   std::atomic<int> num_threads_{1};
   std::vector<std::thread> workers_;
-  std::mutex run_mutex_;  // one job at a time
+  // The caller writes these on every job; alone on their line, so that a
+  // worker reading num_threads_ does not wait for the line to come back.
+  alignas(64) std::mutex run_mutex_;  // one job at a time
   uint64_t generation_ = 0;  // jobs published so far (under run_mutex_)
 
   // Each cache line below changes hands between cores a few times per job.
