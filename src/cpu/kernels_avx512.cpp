@@ -1913,10 +1913,10 @@ constexpr std::array<std::array<ColumnsBlockFn, kColumnsMaxRows>, 2> kColumnsBlo
 
 // Decoding's Q @ K^T, one row of A: each element of C is the dot product
 // of A's row with a column of B, both contiguous along k. Eight columns
-// take eight accumulators, fed per 16 k by one load of A's row and one of
-// each column, no shuffles; the eight are summed across lanes once at the
-// end (sum_lanes_of_8). The 16-column groups above would transpose 16
-// columns per 8 k for 8 FMAs.
+// take eight accumulators, fed per 16 k by A's row (up to 128 k of it held
+// in registers) and one load of each column, no shuffles; the eight are
+// summed across lanes once at the end (sum_lanes_of_8). The 16-column
+// groups above would transpose 16 columns per 8 k for 8 FMAs.
 
 // The sums of 8 vectors' lanes, in order: within 128-bit lanes by pairs of
 // vectors (each 128-bit lane of quads[j] then holds partial sums of
@@ -1944,9 +1944,55 @@ inline __attribute__((always_inline)) __m256 sum_lanes_of_8(const __m512 (&v)[8]
   return _mm512_castps512_ps256(_mm512_shuffle_f32x4(totals, totals, _MM_SHUFFLE(0, 0, 2, 0)));
 }
 
+// Eight columns' dot products over V vectors of 16 k from p0: A's V
+// vectors in registers, then the columns one after another, each read
+// front to back as it lies in memory. Taking 16 k of every column in turn
+// instead (the loop over k outside the columns, kept for k < 32) is slower
+// once K^T outgrows L2: called straight on the same data in one process,
+// one thread, this order took 0.83-0.87 of that one's time on 32 products
+// of 1x64x1024 (8 MB), 0.63 on 32 of 1x128x1024 and 0.65-0.67 on 256 of
+// 1x64x1024, and 1.01-1.07 where B stays in L2 (one 1x64x1024 product
+// over and over, or 32 of 1x64x100). Each sum adds its k in the same order
+// either way.
+template <int V>
+inline __attribute__((always_inline)) void columns_dot_vectors(const float* a,
+                                                               const float* const (&column)[8],
+                                                               int64_t p0, __m512 (&acc)[8]) {
+  __m512 x[V];
+#pragma GCC unroll 8
+  for (int q = 0; q < V; ++q) x[q] = _mm512_loadu_ps(a + p0 + 16 * q);
+  const float* col = column[0] + p0;
+#pragma GCC unroll 8
+  for (int j = 0; j < 8; ++j) {
+#pragma GCC unroll 8
+    for (int q = 0; q < V; ++q) {
+      acc[j] = _mm512_fmadd_ps(x[q], _mm512_loadu_ps(col + 16 * q), acc[j]);
+    }
+    if (j + 1 < 8) {
+      // The next column's address "depends" on these sums through an
+      // empty asm: GCC would otherwise interleave the columns' loads again.
+      // No instruction waits on it.
+      col = column[j + 1] + p0;
+      asm("" : "+r"(col) : "v"(acc[j]));
+    }
+  }
+}
+
+// columns_dot_vectors<count> for a count of 1..V known only at run time.
+template <int V>
+inline __attribute__((always_inline)) void columns_dot_up_to(int count, const float* a,
+                                                             const float* const (&column)[8],
+                                                             int64_t p0, __m512 (&acc)[8]) {
+  if constexpr (V > 1) {
+    if (count < V) return columns_dot_up_to<V - 1>(count, a, column, p0, acc);
+  }
+  columns_dot_vectors<V>(a, column, p0, acc);
+}
+
 // C's one row (n >= 8 columns, column stride cs_c) from A's row and B's
 // columns (column stride cs_b). As with the groups of 16, the last 8
 // columns overlap the 8 before them when n is not a multiple of 8.
+template <bool ColumnsInTurn>
 void columns_dot_row(int64_t n, int64_t k, const float* a, const float* b, int64_t cs_b, float* c,
                      int64_t cs_c, const KernelEpilogue& epilogue) {
   const __m512 scale = _mm512_set1_ps(epilogue.scale_f32);
@@ -1961,11 +2007,20 @@ void columns_dot_row(int64_t n, int64_t k, const float* a, const float* b, int64
 #pragma GCC unroll 8
     for (int j = 0; j < 8; ++j) acc[j] = _mm512_setzero_ps();
     int64_t p = 0;
-    for (; p + 16 <= k; p += 16) {
-      const __m512 x = _mm512_loadu_ps(a + p);
+    if constexpr (ColumnsInTurn) {
+      // Up to 128 k at a time: A's eight vectors beside the eight sums.
+      for (; p + 16 <= k; p += 128) {
+        columns_dot_up_to<8>(static_cast<int>(std::min<int64_t>(8, (k - p) / 16)), a, column, p,
+                             acc);
+      }
+      p = k - k % 16;
+    } else {
+      for (; p + 16 <= k; p += 16) {
+        const __m512 x = _mm512_loadu_ps(a + p);
 #pragma GCC unroll 8
-      for (int j = 0; j < 8; ++j) {
-        acc[j] = _mm512_fmadd_ps(x, _mm512_loadu_ps(column[j] + p), acc[j]);
+        for (int j = 0; j < 8; ++j) {
+          acc[j] = _mm512_fmadd_ps(x, _mm512_loadu_ps(column[j] + p), acc[j]);
+        }
       }
     }
     if (p < k) {
@@ -2017,7 +2072,11 @@ void gemm_f32_direct_b_columns_avx512(int64_t m, int64_t n, int64_t k, const voi
   const auto* b = static_cast<const float*>(b_void);
   auto* c = static_cast<float*>(c_void);
   // m is the product's: row tiles never cut a product this kernel takes.
-  if (m == 1) return columns_dot_row(n, k, a, b, cs_b, c, cs_c, epilogue);
+  if (m == 1) {
+    // Two functions, so that the short sums' loop keeps its registers.
+    return k >= 32 ? columns_dot_row<true>(n, k, a, b, cs_b, c, cs_c, epilogue)
+                   : columns_dot_row<false>(n, k, a, b, cs_b, c, cs_c, epilogue);
+  }
   const auto& blocks = kColumnsBlocks[epilogue.prefetch];
   for (int64_t j0 = 0; j0 < n; j0 += 16) {
     // The last group ends at column n - 1 (n >= 16), storing what is new.

@@ -377,6 +377,20 @@ TEST_P(GemmKernelTest, ExactForProductsFromBStoredByColumns) {
       }
     }
   }
+  // One row (decoding's Q @ K^T) with longer sums: 16 k of each column at a
+  // time below 32 k, else 1 to 8 vectors of 16 k of one column after
+  // another (every count), the last k % 16 masked.
+  for (int64_t n : {16, 17, 130}) {
+    for (int64_t k : {31, 32, 48, 64, 95, 100, 127, 128, 129, 150, 250}) {
+      const bool accumulate = (seed & 2) != 0;
+      const double scale = (seed & 4) != 0 ? 0.125 : 1.0;
+      const Layout lc = (seed & 1) != 0 ? Layout::kColumnMajor : Layout::kRowMajor;
+      if (!run_and_check({2, 1, n, k}, Layout::kRowMajor, Layout::kColumnMajor, lc,
+                         Epilogue{scale, accumulate}, true, seed++)) {
+        return;
+      }
+    }
+  }
   if (!run_and_check({2, 25, 40, 67}, Layout::kRowMajor, Layout::kColumnMajor, Layout::kRowMajor,
                      Epilogue{-3.0, true}, false, seed++)) {
     return;
@@ -388,16 +402,17 @@ TEST_P(GemmKernelTest, ExactForProductsFromBStoredByColumns) {
 // must stop short of it, for every width, for B's own row stride (a narrow
 // row-major B), for a row stride of 0 (one row repeated) and for B stored
 // by columns (K^T, whose columns the narrow kernel reads 8 k at a time);
-// k of 8 and 11 reach the narrow kernels' 8-step loop.
+// k of 8 and 11 reach the narrow kernels' 8-step loop, one row with 40 and
+// 133 k the dot products' loop over whole vectors of a column.
 TEST_P(GemmKernelTest, ReadsNothingPastTheEndOfB) {
   const size_t elem = gemm_dtype_size(dtype_);
   std::mt19937 rng(77);
   for (int64_t n = 1; n <= 17; ++n) {
-    for (int64_t k : {1, 2, 5, 8, 11}) {
+    for (int64_t k : {1, 2, 5, 8, 11, 40, 133}) {
       for (const char* storage : {"rows", "one row repeated", "columns"}) {
         const bool repeated_row = std::strcmp(storage, "one row repeated") == 0;
         const bool by_columns = std::strcmp(storage, "columns") == 0;
-        const int64_t m = 3;
+        const int64_t m = k >= 40 ? 1 : 3;
         TestMatrices a(dtype_, 1, m, k, Layout::kRowMajor);
         TestMatrices b(dtype_, 1, k, n, Layout::kRowMajor);
         TestMatrices c(dtype_, 1, m, n, Layout::kRowMajor);
