@@ -2100,6 +2100,9 @@ void gemm_f32_direct_b_columns_avx512(int64_t m, int64_t n, int64_t k, const voi
     const int skip = static_cast<int>(j0 - first);
     const float* next_b = j0 + 16 < n ? b + std::min(j0 + 16, n - 16) * cs_b : nullptr;
     for_each_row_block(m, kColumnsMaxRows, [&](int64_t i0, int64_t rows) {
+      // Every row block asks for the next group, not only the first: the
+      // last ask lands nearest its use (only the first: 32 products of
+      // 20x64x1024 1.02-1.03 of the time, 128 of them 1.28).
       blocks[rows - 1](k, a + i0 * rs_a, rs_a, b + first * cs_b, cs_b, c + i0 * rs_c + first * cs_c,
                        rs_c, cs_c, skip, epilogue, next_b);
     });
